@@ -1,0 +1,27 @@
+"""Top-level URLs: pages per app, the admin, accounts and the REST API under /api/v1/."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from config.api import api_urlpatterns
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("core.account_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include(api_urlpatterns)),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("kommunen/<slug:slug>/haushalt/", include("finance.urls")),
+    path("kommunen/<slug:slug>/planung/", include("planning.urls")),
+    path("kommunen/<slug:slug>/swot/", include("swot.urls")),
+    path("kommunen/<slug:slug>/akteure/", include("stakeholders.urls")),
+    path("", include("core.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,129 @@
+"""The one place that decides who may see and do what in a municipality.
+
+Every page (``municipality_required``), API endpoint (``MunicipalityAccess``), export and websocket
+consumer (``can``/``membership_of``) goes through the functions here. A non-member gets a 404 so
+that the existence of another municipality's data is not revealed; a member whose role lacks a
+capability gets a 403.
+"""
+
+from enum import StrEnum
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from core.models import Membership, Municipality, Role
+
+
+class Capability(StrEnum):
+    VIEW = "view"  # read every page, chart and export of the municipality
+    EDIT_BUDGET = "edit_budget"  # upload and delete budget data (Kämmerei)
+    PLAN = "plan"  # scenarios, projections, resilience checks, measures
+    FACILITATE = "facilitate"  # create and steer SWOT workshops, invite guests
+    PARTICIPATE = "participate"  # write cards and vote on a SWOT board
+    MANAGE = "manage"  # members, stakeholder registry deletion, municipality settings
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.ADMIN: frozenset(Capability),
+    Role.FINANCE: frozenset(
+        {Capability.VIEW, Capability.EDIT_BUDGET, Capability.PLAN, Capability.PARTICIPATE}
+    ),
+    Role.PLANNER: frozenset(
+        {Capability.VIEW, Capability.PLAN, Capability.FACILITATE, Capability.PARTICIPATE}
+    ),
+    Role.FACILITATOR: frozenset({Capability.VIEW, Capability.FACILITATE, Capability.PARTICIPATE}),
+    Role.VIEWER: frozenset({Capability.VIEW}),
+}
+
+
+def membership_of(user, municipality: Municipality) -> Membership | None:
+    """The user's membership in the municipality, or None."""
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, municipality=municipality).first()
+
+
+def capabilities_of(user, municipality: Municipality) -> frozenset[Capability]:
+    """What the user may do in the municipality; superusers (installation admins) may do everything."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(Capability)
+    membership = membership_of(user, municipality)
+    return ROLE_CAPABILITIES.get(membership.role, frozenset()) if membership else frozenset()
+
+
+def can(user, municipality: Municipality, capability: Capability = Capability.VIEW) -> bool:
+    return capability in capabilities_of(user, municipality)
+
+
+def visible_municipalities(user):
+    """The municipalities whose data the user may see."""
+    return Municipality.objects.for_user(user)
+
+
+def municipality_for(user, slug: str, capability: Capability = Capability.VIEW) -> Municipality:
+    """Resolve a municipality by slug for ``user``: 404 for non-members, 403 for a missing capability."""
+    municipality = get_object_or_404(Municipality, slug=slug)
+    capabilities = capabilities_of(user, municipality)
+    if not capabilities:
+        raise Http404
+    if capability not in capabilities:
+        raise PermissionDenied
+    return municipality
+
+
+def municipality_required(capability: Capability = Capability.VIEW):
+    """Decorator for views under ``<slug:slug>/``: login, membership and capability in one.
+
+    The view receives ``municipality`` instead of ``slug``, and ``request.capabilities`` is set for
+    templates (to show or hide actions).
+    """
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, slug, *args, **kwargs):
+            municipality = municipality_for(request.user, slug, capability)
+            request.municipality = municipality
+            request.capabilities = capabilities_of(request.user, municipality)
+            return view(request, municipality, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+class MunicipalityAccess(BasePermission):
+    """DRF permission: reading needs VIEW; writing needs the view's ``write_capability``.
+
+    Views resolve the municipality from a ``slug`` URL kwarg (nested routes) or from the object
+    (``obj.municipality``). Querysets must additionally be scoped with ``visible_municipalities``.
+    """
+
+    def _required(self, request, view) -> Capability:
+        if request.method in SAFE_METHODS:
+            return Capability.VIEW
+        return getattr(view, "write_capability", Capability.MANAGE)
+
+    def has_permission(self, request, view) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return False
+        slug = view.kwargs.get("slug")
+        if slug is None:
+            return True
+        municipality_for(request.user, slug, self._required(request, view))
+        return True
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        municipality = obj if isinstance(obj, Municipality) else getattr(obj, "municipality", None)
+        if municipality is None:
+            return bool(request.user.is_superuser)
+        capabilities = capabilities_of(request.user, municipality)
+        if not capabilities:
+            raise Http404
+        return self._required(request, view) in capabilities

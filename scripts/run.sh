@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Run Spielraum locally: venv + dependencies, migrations, demo data, server. Prints URL and a demo login.
+# Embedded default: SQLite, jobs in-process, in-memory channel layer. Set DATABASE_URL / REDIS_URL to use
+# PostgreSQL and Redis (then start a worker too: .venv/bin/celery -A config worker).
+source "$(dirname "$0")/_env.sh"
+HOST="${HOST:-127.0.0.1}"
+PORT="${PORT:-8000}"
+"$PY" manage.py migrate --no-input -v0
+"$PY" manage.py fail_stale_jobs --orphaned >/dev/null
+"$PY" manage.py load_demo >/dev/null
+cat <<TXT
+
+  Spielraum is running at http://$HOST:$PORT/
+  Demo login: planung / spielraum-demo   (other roles: admin, kaemmerei, moderation, gast; same password)
+  Stop with Ctrl+C.
+
+TXT
+exec "$VENV/bin/daphne" -b "$HOST" -p "$PORT" config.asgi:application

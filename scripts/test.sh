@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Run the whole test suite (arguments are passed to pytest). With DATABASE_URL/REDIS_URL set, the
+# service-backed tests (PostgreSQL, Celery worker, Redis channel layer) run too; with CI=true they
+# must run: a skip is a failure there.
+source "$(dirname "$0")/_env.sh"
+"$VENV/bin/ruff" check .
+exec "$PY" -m pytest "$@"

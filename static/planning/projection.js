@@ -1,0 +1,122 @@
+// Charts of the projection pages (plotly.js from the installed package). Data come from json_script
+// elements; the switches (absolute / per inhabitant, nominal / real, expense / revenue) only re-scale.
+"use strict";
+(function () {
+  const COLORS = ["#1f5f99", "#c0392b", "#2e7d32", "#8e44ad", "#d35400", "#16a085", "#7f8c8d", "#b7950b",
+    "#2c3e50", "#e84393", "#00838f", "#6d4c41", "#5d6d7e", "#9b59b6", "#27ae60", "#e67e22", "#34495e"];
+  const LAYOUT = {
+    separators: ",.",
+    margin: { l: 70, r: 70, t: 20, b: 50 },
+    legend: { orientation: "h", y: -0.18 },
+    font: { family: "system-ui, sans-serif", size: 12 },
+    paper_bgcolor: "rgba(0,0,0,0)",
+    plot_bgcolor: "rgba(0,0,0,0)",
+    hovermode: "x unified",
+  };
+  const CONFIG = { responsive: true, displaylogo: false };
+
+  function read(id) {
+    const el = document.getElementById(id);
+    return el ? JSON.parse(el.textContent) : null;
+  }
+
+  function controls(root) {
+    const get = (name, fallback) => {
+      const el = root.querySelector("[data-chart-" + name + "]");
+      return el ? el.value : fallback;
+    };
+    return { mode: get("mode", "absolute"), price: get("price", "nominal"), direction: get("direction", "expense") };
+  }
+
+  // value / population (per inhabitant) and / price index (real, prices of the base year)
+  function scale(values, population, priceIndex, opts) {
+    return values.map((v, i) => {
+      if (v === null || v === undefined) return null;
+      let x = v;
+      if (opts.mode === "per_capita") x = population[i] ? x / population[i] : null;
+      if (x !== null && opts.price === "real") x = priceIndex[i] ? x / priceIndex[i] : null;
+      return x;
+    });
+  }
+
+  function unit(labels, opts) {
+    const base = opts.mode === "per_capita" ? labels.eur_per_inhabitant : labels.eur;
+    return base + " (" + (opts.price === "real" ? labels.real : labels.nominal) + ")";
+  }
+
+  function drawScenario(root, data) {
+    const opts = controls(root);
+    const L = data.labels;
+    const traces = data.areas.map((area, k) => ({
+      type: "scatter", mode: "lines", stackgroup: "areas", name: area.name, x: data.years,
+      y: scale(area[opts.direction], data.population, data.price_index, opts),
+      line: { width: 0.5, color: COLORS[k % COLORS.length] },
+      hovertemplate: "%{y:,.0f}<extra>" + area.name + "</extra>",
+    }));
+    traces.push({
+      type: "scatter", mode: "lines+markers", name: L.balance, x: data.years, yaxis: "y2",
+      y: scale(data.balance, data.population, data.price_index, opts),
+      line: { color: "#111", width: 3 }, hovertemplate: "%{y:,.0f}<extra>" + L.balance + "</extra>",
+    });
+    const layout = Object.assign({}, LAYOUT, {
+      yaxis: { title: { text: (opts.direction === "expense" ? L.expense : L.revenue) + ", " + unit(L, opts) }, tickformat: ",.0f", automargin: true },
+      yaxis2: { title: { text: L.balance }, overlaying: "y", side: "right", tickformat: ",.0f", zeroline: true, automargin: true },
+      xaxis: { dtick: 1 },
+    });
+    Plotly.react(root.querySelector("[data-chart]"), traces, layout, CONFIG);
+  }
+
+  function drawComparison(root, data) {
+    const opts = controls(root);
+    const L = data.labels;
+    const traces = [];
+    const first = data.scenarios[0];
+    data.scenarios.forEach((s, k) => {
+      traces.push({
+        type: "scatter", mode: "lines+markers", name: L.balance + " " + s.name, x: data.years,
+        y: scale(s.balance, s.population, s.price_index, opts), line: { color: COLORS[k % COLORS.length], width: 3 },
+      });
+      if (k > 0) {
+        traces.push({
+          type: "bar", name: L.difference + " " + first.name + ": " + s.name, x: data.years,
+          y: scale(s.delta, s.population, s.price_index, opts), marker: { color: COLORS[k % COLORS.length], opacity: 0.45 },
+        });
+      }
+    });
+    const layout = Object.assign({}, LAYOUT, { yaxis: { title: { text: unit(L, opts) }, tickformat: ",.0f", automargin: true }, xaxis: { dtick: 1 }, barmode: "group" });
+    Plotly.react(root.querySelector("[data-chart]"), traces, layout, CONFIG);
+  }
+
+  function drawPopulation(root, data) {
+    const traces = data.series.map((s, k) => ({
+      type: "scatter", mode: s.kind === "actual" ? "lines+markers" : "lines", name: s.label, x: s.years, y: s.totals,
+      line: { color: s.kind === "actual" ? "#111" : COLORS[(k + 1) % COLORS.length], dash: s.kind === "official" ? "dot" : "solid" },
+    }));
+    const layout = Object.assign({}, LAYOUT, { yaxis: { title: { text: data.labels.persons }, tickformat: ",.0f", automargin: true } });
+    Plotly.react(root.querySelector("[data-chart]"), traces, layout, CONFIG);
+  }
+
+  function drawRoom(root, data) {
+    const traces = [{ type: "bar", name: data.labels.today + " (" + data.first + ")", x: data.types, y: data.today, marker: { color: "#1f5f99" } }];
+    if (data.projected.length) {
+      traces.push({ type: "bar", name: data.labels.projected + " (" + data.last + ")", x: data.types, y: data.projected, marker: { color: "#c0392b" } });
+    }
+    const layout = Object.assign({}, LAYOUT, { barmode: "group", hovermode: "closest", yaxis: { title: { text: data.labels.expense + ", " + data.labels.eur }, tickformat: ",.0f", automargin: true } });
+    Plotly.react(root.querySelector("[data-chart]"), traces, layout, CONFIG);
+  }
+
+  const DRAW = { scenario: drawScenario, comparison: drawComparison, population: drawPopulation, room: drawRoom };
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-projection-chart]").forEach(function (root) {
+      const data = read(root.dataset.source);
+      const draw = DRAW[root.dataset.projectionChart];
+      if (!data || !draw || typeof Plotly === "undefined" || !(data.years || data.series || data.types)) return;
+      if ((data.years && !data.years.length) || (data.series && !data.series.length)) return;
+      const redraw = () => draw(root, data);
+      root.querySelectorAll("select").forEach((el) => el.addEventListener("change", redraw));
+      redraw();
+      root.dataset.ready = "true";
+    });
+  });
+})();
