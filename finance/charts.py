@@ -1,0 +1,181 @@
+"""Plotly figures of the explorer, built on the server as plain dicts (``Plotly.newPlot`` draws them).
+
+Numbers are sent as floats (charts need no cents); tables and exports keep the exact decimals.
+German number format in hover labels via the layout's ``separators``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from finance.explorer import PHASE_LABELS, ExplorerState
+from finance.importing.reference import product_area_name
+
+COLORS = {"revenue": "#2e7d32", "expense": "#c0392b", "balance": "#1f5f99", "base": "#9aa5b4"}
+_LAYOUT = {
+    "separators": ",.",
+    "margin": {"l": 60, "r": 20, "t": 40, "b": 50},
+    "legend": {"orientation": "h", "y": -0.2},
+    "font": {"family": "system-ui, sans-serif", "size": 12},
+    "paper_bgcolor": "rgba(0,0,0,0)",
+    "plot_bgcolor": "rgba(0,0,0,0)",
+}
+_HOVER_EUR = "%{y:,.0f} €<extra>%{fullData.name}</extra>"
+
+
+def _f(value: Decimal | None) -> float:
+    return float(value or 0)
+
+
+def years_figure(state: ExplorerState) -> dict[str, Any]:
+    """Revenue, expense and balance per year and phase (actual and plan side by side)."""
+    data: list[dict[str, Any]] = []
+    for phase in ("actual", "plan"):
+        rows = [r for r in state.overview if r["phase"] == phase]
+        if not rows:
+            continue
+        label = str(PHASE_LABELS[phase])
+        years = [str(r["year"]) for r in rows]
+        opacity = 0.55 if phase == "actual" else 1.0
+        for key, name in (("revenue", _("Ertrag")), ("expense", _("Aufwand"))):
+            data.append(
+                {
+                    "type": "bar",
+                    "name": f"{name} {label}",
+                    "x": years,
+                    "y": [_f(r[key]) for r in rows],
+                    "marker": {"color": COLORS[key], "opacity": opacity},
+                    "offsetgroup": f"{key}-{phase}",
+                    "hovertemplate": _HOVER_EUR,
+                }
+            )
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": f"{_('Saldo')} {label}",
+                "x": years,
+                "y": [_f(r["balance"]) for r in rows],
+                "line": {"color": COLORS["balance"], "dash": "dot" if phase == "actual" else "solid"},
+                "hovertemplate": _HOVER_EUR,
+            }
+        )
+    layout = {
+        **_LAYOUT,
+        "title": {"text": _("Ertrag, Aufwand und Saldo je Jahr"), "font": {"size": 14}},
+        "barmode": "group",
+        "yaxis": {"tickformat": ",.0f", "ticksuffix": " €", "automargin": True},
+        "xaxis": {"type": "category"},
+    }
+    return {"data": data, "layout": layout}
+
+
+def sunburst_figure(
+    state: ExplorerState, sums: list[dict[str, Any]], names: dict[str, str]
+) -> dict[str, Any]:
+    """Expense of the selected year by product area > product group > product."""
+    ids, labels, parents, values = [], [], [], []
+    land = state.version.mapping.get("land") if state.version else None
+    area_totals: dict[str, float] = {}
+    group_totals: dict[tuple[str, str], float] = {}
+    for row in sums:
+        amount = max(_f(row["total"]), 0.0)  # reductions cannot be drawn as segments
+        area = row["area"] or "?"
+        group = row["product_group"] or f"{area}.?"
+        area_totals[area] = area_totals.get(area, 0.0) + amount
+        group_totals[(area, group)] = group_totals.get((area, group), 0.0) + amount
+        ids.append(f"p:{row['product_code']}")
+        labels.append(f"{row['product_code']} {names.get(row['product_code'], '')}".strip())
+        parents.append(f"g:{group}")
+        values.append(amount)
+    for (area, group), total in group_totals.items():
+        ids.append(f"g:{group}")
+        labels.append(group)
+        parents.append(f"a:{area}")
+        values.append(total)
+    for area, total in area_totals.items():
+        ids.append(f"a:{area}")
+        labels.append(f"{area} {product_area_name(area, land) or _('nicht zugeordnet')}")
+        parents.append("")
+        values.append(total)
+    data = [
+        {
+            "type": "sunburst",
+            "ids": ids,
+            "labels": labels,
+            "parents": parents,
+            "values": values,
+            "branchvalues": "total",
+            "maxdepth": 2,
+            "insidetextorientation": "radial",
+            "hovertemplate": "%{label}<br>%{value:,.0f} €<extra></extra>",
+        }
+    ]
+    layout = {
+        **_LAYOUT,
+        "title": {
+            "text": _("Aufwand %(slice)s nach Produktbereichen") % {"slice": state.slice_label},
+            "font": {"size": 14},
+        },
+        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+    }
+    return {"data": data, "layout": layout}
+
+
+def breakdown_figure(state: ExplorerState, limit: int = 20) -> dict[str, Any]:
+    """The current table as horizontal bars: revenue and expense, or balance against the comparison."""
+    rows = sorted(state.rows, key=lambda r: max(abs(r["revenue"]), abs(r["expense"])), reverse=True)[:limit]
+    rows.reverse()  # largest on top
+    labels = [f"{r['code'] or '—'} {r['name']}".strip()[:48] for r in rows]
+    if state.base is not None:
+        data = [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": state.base_label,
+                "y": labels,
+                "x": [_f(r["base_balance"]) for r in rows],
+                "marker": {"color": COLORS["base"]},
+                "hovertemplate": "%{x:,.0f} €<extra>%{fullData.name}</extra>",
+            },
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": state.slice_label,
+                "y": labels,
+                "x": [_f(r["balance"]) for r in rows],
+                "marker": {"color": COLORS["balance"]},
+                "hovertemplate": "%{x:,.0f} €<extra>%{fullData.name}</extra>",
+            },
+        ]
+        title = _("Saldo: %(a)s gegen %(b)s") % {"a": state.slice_label, "b": state.base_label}
+    else:
+        data = [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": name,
+                "y": labels,
+                "x": [_f(r[key]) for r in rows],
+                "marker": {"color": COLORS[key]},
+                "hovertemplate": "%{x:,.0f} €<extra>%{fullData.name}</extra>",
+            }
+            for key, name in (("revenue", _("Ertrag")), ("expense", _("Aufwand")))
+        ]
+        title = _("%(level)s: Ertrag und Aufwand %(slice)s") % {
+            "level": state.level_label,
+            "slice": state.slice_label,
+        }
+    layout = {
+        **_LAYOUT,
+        "title": {"text": title, "font": {"size": 14}},
+        "barmode": "group",
+        "height": max(320, 28 * len(rows) + 120),
+        "margin": {"l": 260, "r": 20, "t": 40, "b": 50},
+        "xaxis": {"tickformat": ",.0f", "ticksuffix": " €", "automargin": True},
+        "yaxis": {"automargin": True},
+    }
+    return {"data": data, "layout": layout}
