@@ -1,0 +1,189 @@
+"""Benchmark: the whole NRW-scale batch projection through PostgreSQL (issue #4).
+
+396 municipalities x 300 budget items x 20 age groups x 30 years (+ base year). The script generates
+the inputs in PostgreSQL (municipalities ``bench-NNN``, one budget version each with 300 Ergebnisplan
+lines and their rollup, an official population variant 2024-2054 in the 20 GENESIS age groups, one
+scenario), then runs the batch service ``planning.services.projection.projection_batch`` over those
+scenarios and prints its wall time split into load / compute / store. Results are stored with
+PostgreSQL ``COPY ... FROM STDIN`` (psycopg 3 ``cursor.copy``), one transaction per municipality
+(3.7 million result rows). The second run replaces the first run's results (the idempotent re-run:
+delete + COPY).
+
+Run: ``DATABASE_URL=postgresql://... .venv/bin/python bench/projection_batch.py [--runs 2] [--keep]``
+The bench municipalities are deleted at the end unless ``--keep``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+M, J, T = 396, 300, 30
+BASE_YEAR = 2024
+PREFIX = "bench-"
+
+
+def setup_django() -> None:
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        sys.exit("DATABASE_URL must point to PostgreSQL (the figure includes loading and storing there)")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, skip_checks=True)
+
+
+def _copy(table: str, columns: tuple[str, ...], rows) -> None:
+    from django.db import connection
+
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
+def generate(seed: int = 0) -> list:
+    """Create the bench inputs; returns the scenarios."""
+    from django.db import connection, transaction
+
+    from core.models import Municipality
+    from finance.bulkload import rollup_build
+    from finance.models import BudgetDataset, BudgetLine, BudgetVersion
+    from planning.models import PopulationCount, PopulationSeries, Scenario
+    from planning.services.population import GENESIS_BANDS
+
+    rng = np.random.default_rng(seed)
+    # 300 items: product (area 01-16, group, product) x one account; a third revenue
+    items = []
+    for j in range(J):
+        area = 1 + j % 16
+        product = f"{area:02d}{1 + (j // 16) % 9:02d}{1 + j // 144:02d}"
+        account = (
+            ("4011", "4111", "4321")[j % 3] if j % 4 == 0 else ("5011", "5211", "5311", "5411", "5511")[j % 5]
+        )
+        items.append((product, f"{area:02d}", f"{area:02d}.{1 + (j // 16) % 9:02d}", account))
+    years = list(range(BASE_YEAR, BASE_YEAR + T + 1))
+    with transaction.atomic():
+        municipalities = Municipality.objects.bulk_create(
+            Municipality(name=f"Bench {i:03d}", slug=f"{PREFIX}{i:03d}", ags=f"059{i:05d}", land="NW")
+            for i in range(M)
+        )
+        datasets = BudgetDataset.objects.bulk_create(
+            BudgetDataset(municipality=m, name="Haushalt") for m in municipalities
+        )
+        versions = BudgetVersion.objects.bulk_create(
+            BudgetVersion(
+                dataset=d,
+                municipality=d.municipality,
+                number=1,
+                source_file="bench.csv",
+                source_name="bench.csv",
+                checksum=f"bench-{d.municipality.slug}",
+                mapping={"land": "NW"},
+            )
+            for d in datasets
+        )
+        amounts = rng.uniform(1e4, 5e6, (M, J)).round(2)
+        _copy(
+            BudgetLine._meta.db_table,
+            BudgetLine.COPY_COLUMNS,
+            (
+                (v.pk, j + 2, p, area, group, account, account[:2], BASE_YEAR, "plan", "results",
+                 "revenue" if account[0] == "4" else "expense", f"{amounts[k, j]:.2f}")
+                for k, v in enumerate(versions)
+                for j, (p, area, group, account) in enumerate(items)
+            ),
+        )  # fmt: skip
+        for v in versions:
+            rollup_build(v)
+        series = PopulationSeries.objects.bulk_create(
+            PopulationSeries(municipality=m, kind="official", variant="bench", base_year=BASE_YEAR)
+            for m in municipalities
+        )
+        base = rng.uniform(200, 4000, (M, len(GENESIS_BANDS)))
+        trend = np.cumprod(rng.normal(1.0, 0.012, (M, len(GENESIS_BANDS), T + 1)), axis=2)
+        counts = base[:, :, None] * trend
+        _copy(
+            PopulationCount._meta.db_table,
+            ("series_id", "year", "age_lo", "age_hi", "count"),
+            (
+                (s.pk, year, band.lo, band.hi, float(counts[k, a, t]))
+                for k, s in enumerate(series)
+                for t, year in enumerate(years)
+                for a, band in enumerate(GENESIS_BANDS)
+            ),
+        )
+        scenarios = Scenario.objects.bulk_create(
+            Scenario(
+                municipality=m, name="Basis", budget_version=v, base_year=BASE_YEAR, population=s, horizon=T
+            )
+            for m, v, s in zip(municipalities, versions, series, strict=True)
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return list(Scenario.objects.filter(pk__in=[s.pk for s in scenarios]).select_related("municipality"))
+
+
+def cleanup() -> None:
+    from django.db import connection
+
+    from core.models import Municipality
+    from planning.models import ProjectionResult
+
+    ids = list(Municipality.objects.filter(slug__startswith=PREFIX).values_list("pk", flat=True))
+    if not ids:
+        return
+    with connection.cursor() as cursor:  # the result rows first, in one statement (cascade is row by row)
+        cursor.execute(
+            f"DELETE FROM {ProjectionResult._meta.db_table} WHERE scenario_id IN "  # noqa: S608 - fixed names
+            "(SELECT id FROM planning_scenario WHERE municipality_id = ANY(%s))",
+            [ids],
+        )
+    Municipality.objects.filter(pk__in=ids).delete()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=2, help="batch runs (the 2nd+ replace results)")
+    parser.add_argument("--keep", action="store_true", help="keep the bench municipalities")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    setup_django()
+    from planning.services.projection import projection_batch
+
+    cleanup()
+    start = time.perf_counter()
+    scenarios = generate(args.seed)
+    print(
+        f"generated {M} municipalities x {J} items x 20 age groups x {T} years "
+        f"in {time.perf_counter() - start:.1f} s"
+    )
+    try:
+        for run in range(1, args.runs + 1):
+            start = time.perf_counter()
+            report = projection_batch(scenarios=scenarios)
+            wall = time.perf_counter() - start
+            s = report.seconds
+            assert not report.errors, report.errors
+            print(
+                f"run {run}: wall={wall:.2f}s load={s['load']:.2f}s compute={s['compute']:.2f}s "
+                f"store={s['store']:.2f}s rows={report.rows} ({report.rows / s['store']:,.0f} rows/s, COPY)"
+            )
+    finally:
+        if not args.keep:
+            cleanup()
+
+
+if __name__ == "__main__":
+    main()

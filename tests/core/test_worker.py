@@ -1,0 +1,123 @@
+"""A real Celery worker process consumes real jobs from Redis (CI: PostgreSQL + Redis)."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from core.jobs import job_create, job_enqueue
+from core.models import Job
+from core.tasks import selftest
+from tests.conftest import require_postgres, require_redis
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def _database_url() -> str:
+    s = connection.settings_dict
+    return f"postgresql://{s['USER'] or ''}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@pytest.fixture
+def worker(settings):
+    """A prefork Celery worker with one child, on the test database and the configured Redis."""
+    require_postgres()
+    require_redis()
+    settings.TASK_MODE = "celery"
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "SPIELRAUM_TASK_MODE": "celery",
+        "CELERY_VISIBILITY_TIMEOUT": "30",
+    }
+    queue = f"test-{os.getpid()}"
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue
+    from config.celery import app
+
+    app.conf.task_default_queue = queue
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-P",
+            "prefork",
+            "-c",
+            "1",
+            "-Q",
+            queue,
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    yield proc
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    app.conf.task_default_queue = "celery"
+
+
+def _wait(job: Job, predicate, timeout: float) -> Job:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if predicate(job):
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"timed out; job is {job.status} at {job.progress} %: {job.message}")
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+def test_worker_runs_job_with_progress_and_result(worker, municipality):
+    job = job_create(
+        kind="core.selftest", municipality=municipality, params={"steps": 4, "step_seconds": 0.3}
+    )
+    job_enqueue(job, selftest)  # autocommit: dispatched at once
+    seen = _wait(job, lambda j: 0 < j.progress < 100, timeout=60)
+    assert seen.status == Job.Status.RUNNING
+    done = _wait(job, lambda j: j.is_finished, timeout=60)
+    assert done.status == Job.Status.SUCCEEDED, done.message
+    assert done.progress == 100
+    assert done.result == {"steps": 4, "attempt": 1}
+
+
+def test_killed_worker_child_leads_to_retry_and_success(worker, municipality):
+    # Given a job running on the worker's child process
+    job = job_create(
+        kind="core.selftest", municipality=municipality, params={"steps": 8, "step_seconds": 0.5}
+    )
+    job_enqueue(job, selftest)
+    _wait(job, lambda j: j.status == Job.Status.RUNNING and j.progress > 0, timeout=60)
+    children = _children(worker.pid)
+    assert children, "the prefork worker has a child process"
+    # When that process is killed mid-job
+    for pid in children:
+        os.kill(pid, signal.SIGKILL)
+    # Then the message is redelivered and the job finishes on the second attempt, never stuck running
+    done = _wait(job, lambda j: j.is_finished, timeout=120)
+    assert done.status == Job.Status.SUCCEEDED, done.message
+    assert done.attempts == 2
+    assert done.result["attempt"] == 2

@@ -1,0 +1,75 @@
+"""In headless Chromium: upload a CSV, see the preview, confirm, follow the progress bar, see the totals."""
+
+import re
+import threading
+
+import pytest
+from django.conf import settings
+
+from core.models import Role
+from finance import tasks
+from tests.browser.conftest import login
+from tests.factories import PASSWORD
+from tests.finance.factories import sample_csv
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def held_import(monkeypatch):
+    """Run jobs in a background thread (as the embedded server does) and hold the import until released,
+    so the test sees the progress bar while the job is still running."""
+    monkeypatch.setattr(settings, "TASK_MODE", "thread")
+    release = threading.Event()
+    original = tasks.budget_upload_import
+
+    def held(**kwargs):
+        release.wait(timeout=30)
+        return original(**kwargs)
+
+    monkeypatch.setattr(tasks, "budget_upload_import", held)
+    yield release
+    release.set()
+
+
+def test_upload_preview_confirm_progress_explorer(
+    page,
+    live_server,
+    municipality,
+    member_factory,
+    held_import,
+    settings,
+    tmp_path,
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    member_factory(municipality, Role.FINANCE, username="kaemmerin")
+    login(page, live_server.url, "kaemmerin", PASSWORD)
+    page.wait_for_url(f"{live_server.url}/kommunen/musterstadt/")
+    # Upload
+    page.goto(f"{live_server.url}/kommunen/musterstadt/haushalt/import/")
+    page.set_input_files(
+        "input[type=file]", {"name": "haushalt.csv", "mimeType": "text/csv", "buffer": sample_csv()}
+    )
+    page.get_by_role("button", name="Hochladen und prüfen").click()
+    page.wait_for_url(re.compile(r".*/haushalt/import/\d+/$"))
+    # Preview: detection, totals, first lines
+    preview = page.get_by_test_id("preview")
+    assert "cp1252" in preview.inner_text()
+    assert page.get_by_test_id("preview-ok").is_visible()
+    assert "6.600,00" in page.locator("#preview-totals").inner_text()
+    # Confirm; the job is held, so the progress bar is shown while it waits
+    page.fill("input[name=label]", "Entwurf")
+    page.get_by_role("button", name="Importieren").click()
+    bar = page.locator("[data-job-progress]")
+    bar.wait_for()
+    assert bar.get_attribute("data-status") in ("queued", "running")
+    held_import.set()
+    # The progress bar follows the job to success and opens the explorer
+    page.wait_for_url(f"{live_server.url}/kommunen/musterstadt/haushalt/", timeout=30000)
+    assert "Plan 2025" in page.locator(".fin-kpis").inner_text()
+    assert (
+        page.get_by_test_id("total-balance").inner_text() == "-27.200,00\u00a0€"
+    )  # 7.200 revenue - 34.400 expense
+    page.locator("[data-drill='05']").click()
+    page.wait_for_selector("text=Grundsicherung")
+    assert "level=product" in page.url
