@@ -5,6 +5,7 @@ import asyncio
 import inspect
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -41,6 +42,22 @@ def require(condition: bool, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"required in CI: {reason}")
     pytest.skip(reason)
+
+
+def _real_data_dirs() -> list[Path]:
+    """Where the published data of real municipalities may lie (never copied into the repository)."""
+    repo = Path(__file__).resolve().parents[1]
+    dirs = [Path(os.environ["SPIELRAUM_REAL_DATA"])] if os.environ.get("SPIELRAUM_REAL_DATA") else []
+    return [*dirs, repo.parent / "shared/data/real", Path("/work/shared/data/real")]
+
+
+def real_data(name: str) -> Path:
+    """A real export from ``SPIELRAUM_REAL_DATA`` or ``../shared/data/real``: skip without it, fail in CI."""
+    for directory in _real_data_dirs():
+        if (directory / name).exists():
+            return directory / name
+    require(False, f"real data file missing: {name} (looked in {', '.join(map(str, _real_data_dirs()))})")
+    raise AssertionError("unreachable")
 
 
 def require_postgres() -> None:

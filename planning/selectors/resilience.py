@@ -546,4 +546,8 @@ def overview_summary(municipality: Municipality) -> dict[str, Any]:
             _("Wahrscheinlichkeit %(p)s %% innerhalb von %(n)s Jahren %(ctx)s")
             % {"p": round(mc.probability_within_5_years * 100), "n": horizon, "ctx": context}
         )
-    return {"main_run": main, "mc_run": mc, "summary": "; ".join(lines)}
+    driver_name = ""
+    if mc is not None and mc.main_driver:
+        groups = mc.result.get("monte_carlo", {}).get("groups", [])
+        driver_name = next((g["name"] for g in groups if g["code"] == mc.main_driver), mc.main_driver)
+    return {"main_run": main, "mc_run": mc, "driver_name": driver_name, "summary": "; ".join(lines)}

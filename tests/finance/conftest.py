@@ -2,29 +2,18 @@
 
 import csv
 import io
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 
-REAL_DATA = Path(__file__).resolve().parents[3] / "shared/data/real"
+from tests.conftest import real_data
 
 
 @pytest.fixture
 def real_file() -> Callable[[str], Path]:
-    """Path of a real export in ../shared/data/real; skips when absent, except in CI where it fails."""
-
-    def locate(name: str) -> Path:
-        path = REAL_DATA / name
-        if not path.exists():
-            message = f"real data file missing: {path}"
-            if os.environ.get("CI", "").lower() == "true":
-                pytest.fail(message)
-            pytest.skip(message)
-        return path
-
-    return locate
+    """Path of a real export (tests.conftest.real_data): skipped when absent, a failure in CI."""
+    return real_data
 
 
 @pytest.fixture

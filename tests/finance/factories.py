@@ -8,9 +8,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from tests.conftest import require
+from tests.conftest import real_data
 
-REAL_DATA = Path(__file__).resolve().parents[3] / "shared/data/real"
 HEADER = [
     "Profitcenter",
     "Profitcenter-Bezeichnung",
@@ -76,7 +75,5 @@ def import_bytes(municipality, data: bytes, **kwargs):
 
 
 def real_path(name: str) -> Path:
-    """A real export from ../shared/data/real; skips when missing (fails in CI)."""
-    path = REAL_DATA / name
-    require(path.exists(), f"real data file missing: {path}")
-    return path
+    """A real export (see tests.conftest.real_data); skips when missing (fails in CI)."""
+    return real_data(name)

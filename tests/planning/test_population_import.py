@@ -4,7 +4,6 @@ cohort projection variants stored from them."""
 from __future__ import annotations
 
 import json
-import os
 from io import StringIO
 from pathlib import Path
 
@@ -22,20 +21,15 @@ from planning.services.population import (
     population_import,
     population_project,
 )
+from tests.conftest import real_data
 
 pytestmark = pytest.mark.django_db
 
-REAL = Path(__file__).resolve().parents[3] / "shared/data/real"
 REILINGEN = "reilingen_demo_20_y_brackets.csv"
 
 
 def real(name: str) -> Path:
-    path = REAL / name
-    if not path.exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"real data file missing: {path}")
-        pytest.skip(f"real data file missing: {path}")
-    return path
+    return real_data(name)
 
 
 def insgesamt_rows(path: Path) -> dict[str, int]:

@@ -239,6 +239,10 @@ def test_overview_summary_in_plain_language(municipality):
     summary = overview_summary(municipality)["summary"]
     assert summary.startswith("HSK erforderlich ab 2027 im Hauptszenario; Wahrscheinlichkeit ")
     assert summary.endswith("% innerhalb von 4 Jahren unter Stress")
+    mc_run = overview_summary(municipality)["mc_run"]
+    names = {g["code"]: g["name"] for g in mc_run.result["monte_carlo"]["groups"]}
+    # The panel names the driver ("Steuern", "Transferaufwendungen"), not only its code.
+    assert overview_summary(municipality)["driver_name"] == names[mc_run.main_driver] != mc_run.main_driver
 
 
 def test_demo_loader_creates_sheet_and_one_monte_carlo_run_idempotently(municipality):
