@@ -27,7 +27,7 @@ def boards_for(municipality: Municipality) -> QuerySet[Board]:
     """The municipality's boards with card counts (newest first)."""
     return Board.objects.for_municipality(municipality).annotate(
         card_count=Count("cards", filter=Q(cards__deleted_at__isnull=True))
-    )
+    ).order_by("-created_at", "-id")  # explicit: Meta.ordering is not applied to aggregate queries
 
 
 def strategies_of(board: Board) -> list[Strategy]:
