@@ -144,9 +144,8 @@ def main() -> None:
     if args.server == "daphne":
         command = [str(Path(sys.executable).parent / "daphne"), "-b", "127.0.0.1", "-p", str(port)]
         command.append("config.asgi:application")
-    else:  # a thread per request: close connections after each (the database is shared)
+    else:  # a thread per request; connections come from the same pool as under Daphne
         command = [sys.executable, "-c", WSGI_SERVER.format(root=str(ROOT), port=port)]
-        os.environ["DB_CONN_MAX_AGE"] = "0"
     log = open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "w")  # noqa: SIM115 - closed below
     server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=log)
     try:

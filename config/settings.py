@@ -97,10 +97,19 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------------
 DATABASE_URL = env_url("DATABASE_URL", ("postgres", "postgresql", "sqlite"))
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"].setdefault("OPTIONS", {})
-        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        # A connection pool per process (psycopg_pool), not persistent connections: under ASGI every
+        # request's sync code runs in a fresh thread, so thread-bound persistent connections would pile
+        # up until PostgreSQL refuses new clients. DB_POOL_MAX_SIZE=0 opens one connection per request.
+        pool_max = env_int("DB_POOL_MAX_SIZE", 10, minimum=0)
+        if pool_max:
+            DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+                "min_size": 1,
+                "max_size": pool_max,
+                "timeout": env_int("DB_POOL_TIMEOUT", 20, minimum=1),  # seconds a request waits for one
+            }
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
