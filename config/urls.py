@@ -2,12 +2,15 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.api import api_urlpatterns
 
 urlpatterns = [
+    path("favicon.ico", lambda request: redirect(static_url("img/favicon.svg"))),
     path("admin/", admin.site.urls),
     path("accounts/", include("core.account_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -25,9 +25,11 @@ CATCH_UP_LIMIT = 500  # further behind than this: a snapshot is cheaper than rep
 
 def boards_for(municipality: Municipality) -> QuerySet[Board]:
     """The municipality's boards with card counts (newest first)."""
-    return Board.objects.for_municipality(municipality).annotate(
-        card_count=Count("cards", filter=Q(cards__deleted_at__isnull=True))
-    ).order_by("-created_at", "-id")  # explicit: Meta.ordering is not applied to aggregate queries
+    return (
+        Board.objects.for_municipality(municipality)
+        .annotate(card_count=Count("cards", filter=Q(cards__deleted_at__isnull=True)))
+        .order_by("-created_at", "-id")
+    )  # explicit: Meta.ordering is not applied to aggregate queries
 
 
 def strategies_of(board: Board) -> list[Strategy]:

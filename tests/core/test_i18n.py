@@ -41,6 +41,13 @@ def test_german_is_the_default(client, municipality, planner):
     assert ">Overview</a>" not in html
 
 
+def test_an_english_browser_still_gets_german_until_the_user_switches(client, municipality, planner):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en-US,en;q=0.9"
+    assert '<html lang="de">' in overview_html(client, planner)
+    assert '<html lang="en">' in overview_html(client, planner, language="en")
+    assert '<html lang="de">' in overview_html(client, planner, language="de")
+
+
 def test_switching_back_to_german(client, municipality, planner):
     overview_html(client, planner, language="en")
     html = overview_html(client, planner, language="de")
