@@ -75,7 +75,7 @@ class Command(BaseCommand):
             dataset_name=options["dataset"],
             label=options["label"],
             dry_run=options["dry_run"],
-            progress=None if options["json"] else self._progress,
+            progress=self._progress if not options["json"] and self.stderr.isatty() else None,
             encoding=options["encoding"],
             delimiter=options["delimiter"],
         )
