@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -64,6 +64,12 @@ class ScenarioSerializer(serializers.ModelSerializer):
     revenue_growth = serializers.DictField(
         child=serializers.FloatField(min_value=-0.5, max_value=1), required=False
     )
+    revision = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="Revision the change is based on (from a GET). If the scenario changed since, the "
+        "PATCH/PUT is refused with 409 and nothing is stored. Omit it to apply to the current state.",
+    )
 
     class Meta:
         model = Scenario
@@ -82,6 +88,7 @@ class ScenarioSerializer(serializers.ModelSerializer):
             "interest_rate",
             "cost_persistence",
             "computed_at",
+            "revision",
         ]
         read_only_fields = ["id", "computed_at"]
         validators: list = []  # uniqueness of the name is checked below (the municipality is not a field)
@@ -226,13 +233,19 @@ class ScenarioListView(_MunicipalityView, generics.ListCreateAPIView):
 
     def perform_create(self, serializer):
         try:
-            serializer.instance = services.scenario_create(
-                municipality=self.municipality(), **serializer.validated_data
-            )
+            values = {k: v for k, v in serializer.validated_data.items() if k != "revision"}
+            serializer.instance = services.scenario_create(municipality=self.municipality(), **values)
         except services.ProjectionError as exc:
             raise ValidationError({"detail": str(exc)}) from exc
 
 
+_CONFLICT = {409: OpenApiTypes.OBJECT}  # {"detail": ..., "current_revision": n}
+
+
+@extend_schema_view(
+    put=extend_schema(responses={**_CONFLICT, 200: ScenarioSerializer}),
+    patch=extend_schema(responses={**_CONFLICT, 200: ScenarioSerializer}),
+)
 class ScenarioDetailView(_MunicipalityView, generics.RetrieveUpdateDestroyAPIView):
     """One scenario; PATCH changes settings (stored results are removed), DELETE removes it."""
 
@@ -249,11 +262,22 @@ class ScenarioDetailView(_MunicipalityView, generics.RetrieveUpdateDestroyAPIVie
             return super().get_serializer_context()
         return {**super().get_serializer_context(), "municipality": self.municipality(Capability.VIEW)}
 
+    def update(self, request, *args, **kwargs):
+        try:
+            return super().update(request, *args, **kwargs)
+        except services.ScenarioConflict as exc:
+            body = {"detail": str(exc), "current_revision": exc.current.revision}
+            return Response(body, status=status.HTTP_409_CONFLICT)
+
     def perform_update(self, serializer):
+        values = dict(serializer.validated_data)
+        expected = values.pop("revision", None)
         try:
             serializer.instance = services.scenario_update(
-                scenario=serializer.instance, **serializer.validated_data
+                scenario=serializer.instance, expected_revision=expected, **values
             )
+        except services.ScenarioConflict:
+            raise  # answered by update() as 409
         except services.ProjectionError as exc:
             raise ValidationError({"detail": str(exc)}) from exc
 

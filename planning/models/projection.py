@@ -333,6 +333,8 @@ class Scenario(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic concurrency: +1 on every change; an edit based on an older revision is refused.
+    revision = models.PositiveIntegerField(_("Revision"), default=1)
     computed_at = models.DateTimeField(_("Berechnet"), null=True, blank=True)
     computation = models.JSONField(_("Berechnungsgrundlagen"), default=dict, blank=True)
 

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from django.db import connection, transaction
 from django.db.models import Q, Sum
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core.jobs import job_create, job_enqueue
@@ -77,6 +77,20 @@ def item_growth_rates(scenario: Scenario, items: Sequence[Item]) -> np.ndarray:
 
 class ProjectionError(ValueError):
     """Inputs that do not allow a projection, in words for the planner."""
+
+
+class ScenarioConflict(ProjectionError):
+    """The scenario was changed by someone else since the editor loaded it (``current`` is the new state)."""
+
+    def __init__(self, current: Scenario):
+        self.current = current
+        super().__init__(
+            _(
+                "Das Szenario wurde inzwischen geändert (jetzt Revision %(rev)s, zuletzt %(when)s). "
+                "Ihre Eingaben wurden nicht gespeichert; bitte prüfen und erneut speichern."
+            )
+            % {"rev": current.revision, "when": formats.localize(timezone.localtime(current.updated_at))}
+        )
 
 
 # -- scenarios ------------------------------------------------------------------------------------------
@@ -131,18 +145,27 @@ def scenario_create(*, municipality: Municipality, name: str, **values: Any) -> 
         return Scenario.objects.create(municipality=municipality, name=name, **values)
 
 
-def scenario_update(*, scenario: Scenario, **values: Any) -> Scenario:
+def scenario_update(*, scenario: Scenario, expected_revision: int | None = None, **values: Any) -> Scenario:
     """Change a scenario's settings; stored results of the old settings are removed (they would
-    no longer describe the scenario)."""
+    no longer describe the scenario).
+
+    ``expected_revision`` is the revision the editor started from (the form and the API send it): if
+    someone saved in between, ``ScenarioConflict`` is raised and nothing is changed, so two planners
+    never silently overwrite each other. Without it the change applies to the current state.
+    """
     unknown = set(values) - set(SCENARIO_FIELDS)
     if unknown:
         raise TypeError(f"unknown scenario fields: {sorted(unknown)}")
     _check_ownership(scenario.municipality, values)
     with transaction.atomic():
         locked = Scenario.objects.select_for_update().get(pk=scenario.pk)
+        if expected_revision is not None and expected_revision != locked.revision:
+            raise ScenarioConflict(locked)
         changed = [k for k, v in values.items() if getattr(locked, k) != v]
         for key in changed:
             setattr(locked, key, values[key])
+        if changed:
+            locked.revision += 1
         if changed and set(changed) - {"name", "description"}:
             _clear_results(locked.pk)
             locked.computed_at, locked.computation = None, {}

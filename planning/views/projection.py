@@ -107,7 +107,15 @@ def scenario_edit(request, municipality, scenario_id: int):
         if values.get("base_year") is None:
             values["base_year"] = scenario.base_year
         try:
-            scenario = services.scenario_update(scenario=scenario, **values)
+            scenario = services.scenario_update(
+                scenario=scenario, expected_revision=form.cleaned_data.get("revision"), **values
+            )
+        except services.ScenarioConflict as exc:
+            # Keep the user's input; saving again now applies it knowingly to the current revision.
+            form.data = form.data.copy()
+            form.data["revision"] = str(exc.current.revision)
+            form.add_error(None, str(exc))
+            scenario = exc.current
         except services.ProjectionError as exc:
             form.add_error(None, str(exc))
         else:

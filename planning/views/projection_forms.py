@@ -116,6 +116,8 @@ class PopulationProjectForm(forms.Form):
 
 
 class ScenarioForm(forms.Form):
+    # The revision the editor started from (edit form only; see services.scenario_update).
+    revision = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     name = forms.CharField(label=_("Name"), max_length=120)
     description = forms.CharField(
         label=_("Beschreibung"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -178,6 +180,7 @@ class ScenarioForm(forms.Form):
 
     def service_values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
+        data.pop("revision", None)
         for key in ("inflation", "wage_growth", "interest_rate", "cost_persistence"):
             if data.get(key) is not None:
                 data[key] = (data[key] / HUNDRED).quantize(Decimal("0.00001"))
@@ -189,6 +192,7 @@ class ScenarioForm(forms.Form):
             return None if value is None else (value * HUNDRED).normalize()
 
         return {
+            "revision": scenario.revision,
             "name": scenario.name,
             "description": scenario.description,
             "budget_version": scenario.budget_version_id,

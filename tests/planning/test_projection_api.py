@@ -131,3 +131,24 @@ def test_list_query_count_is_constant(api_client, municipality, planner, django_
     with django_assert_max_num_queries(8):
         response = api_client.get(f"{base(municipality)}/scenarios/")
     assert response.json()["count"] == 12
+
+
+def test_patch_with_an_old_revision_is_409_and_stores_nothing(api_client, municipality, planner):
+    version = budget_version(municipality, LINES)
+    series = population_variant(municipality, YEARS, COUNTS)
+    api_client.force_authenticate(planner)
+    created = api_client.post(
+        f"{base(municipality)}/scenarios/",
+        {"name": "Basis", "budget_version": version.pk, "population": series.pk, "horizon": 2},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    detail = f"{base(municipality)}/scenarios/{created.json()['id']}/"
+    loaded = api_client.get(detail).json()["revision"]
+    ok = api_client.patch(detail, {"inflation": "0.03", "revision": loaded}, format="json")
+    assert ok.status_code == 200 and ok.json()["revision"] == loaded + 1
+    stale = api_client.patch(detail, {"inflation": "0.05", "revision": loaded}, format="json")
+    assert stale.status_code == 409
+    assert stale.json()["current_revision"] == loaded + 1
+    assert "geändert" in stale.json()["detail"]
+    assert api_client.get(detail).json()["inflation"] == "0.03000"

@@ -297,3 +297,41 @@ def test_profiles_form_sets_target_group_mix_and_table(client, municipality, pla
     row = scenario.projection_results.get(product_code="060101", year=2026)
     assert row.driver == "table"
     assert row.demographic_ratio == pytest.approx((2 * 80 + 1.5 * 210) / (2 * 100 + 1.5 * 200))
+
+
+def test_two_planners_editing_one_scenario_do_not_overwrite_each_other(
+    client, municipality, planner, member_factory, computed
+):
+    other = member_factory(municipality, Role.PLANNER)
+    edit = url("scenario-edit", municipality, scenario_id=computed.pk)
+
+    def form_data(page, **changes):
+        """What the browser would post: the form as loaded (hidden revision included) plus the edits."""
+        html = page.content.decode()
+        data = {"revision": re.search(r'name="revision" value="(\d+)"', html).group(1)}
+        data.update(
+            name=computed.name, budget_version=computed.budget_version_id, base_year=computed.base_year,
+            base_phase=computed.base_phase, population=computed.population_id, horizon=computed.horizon,
+            inflation="2", wage_growth="3", revenue_growth="40=3", interest_rate="3",
+        )  # fmt: skip
+        data.update(changes)
+        return data
+
+    client.force_login(planner)
+    mine = form_data(client.get(edit), inflation="4")
+    client.force_login(other)
+    theirs = form_data(client.get(edit), inflation="5")
+    assert client.post(edit, theirs).status_code == 302  # the other planner saves first
+
+    client.force_login(planner)
+    refused = client.post(edit, mine)
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert "wurde inzwischen geändert" in html
+    assert 'name="inflation" value="4"' in html  # my input is still in the form
+    assert Scenario.objects.get(pk=computed.pk).inflation == Decimal("0.05")
+
+    # Saving again from the conflict page applies my change deliberately.
+    resubmit = form_data(refused, inflation="4")
+    assert client.post(edit, resubmit).status_code == 302
+    assert Scenario.objects.get(pk=computed.pk).inflation == Decimal("0.04")

@@ -19,6 +19,7 @@ from planning.selectors.projection import (
 )
 from planning.services.projection import (
     ProjectionError,
+    ScenarioConflict,
     age_profile_set,
     projection_batch,
     projection_run,
@@ -227,3 +228,24 @@ def test_odd_product_codes_survive_the_store(municipality):
     )
     codes = set(ProjectionResult.objects.filter(scenario=scenario).values_list("product_code", flat=True))
     assert codes == {odd, "060101"}
+
+
+def test_an_edit_based_on_an_old_revision_is_refused_and_changes_nothing(hand_scenario):
+    start = hand_scenario.revision
+    first = scenario_update(scenario=hand_scenario, expected_revision=start, inflation=Decimal("0.04"))
+    assert first.revision == start + 1
+    with pytest.raises(ScenarioConflict) as conflict:  # the second planner loaded the same revision
+        scenario_update(scenario=hand_scenario, expected_revision=start, inflation=Decimal("0.05"))
+    assert conflict.value.current.revision == start + 1
+    stored = Scenario.objects.get(pk=hand_scenario.pk)
+    assert stored.inflation == Decimal("0.04") and stored.revision == start + 1
+    # Resubmitting against the revision the conflict reported applies it knowingly.
+    again = scenario_update(scenario=hand_scenario, expected_revision=start + 1, inflation=Decimal("0.05"))
+    assert again.inflation == Decimal("0.05") and again.revision == start + 2
+
+
+def test_saving_without_changes_keeps_the_revision(hand_scenario):
+    same = scenario_update(
+        scenario=hand_scenario, expected_revision=hand_scenario.revision, name=hand_scenario.name
+    )
+    assert same.revision == hand_scenario.revision
