@@ -12,7 +12,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -35,10 +41,16 @@ class BalanceSheetSerializer(serializers.ModelSerializer):
     """Opening balance sheet of a year; rates as shares (0.025 = 2.5 %)."""
 
     total_equity = serializers.DecimalField(max_digits=17, decimal_places=2, read_only=True)
+    revision = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="Revision the change is based on (from a GET). If the sheet changed since, the "
+        "PATCH/PUT is refused with 409 and nothing is stored. Omit it to apply to the current state.",
+    )
 
     class Meta:
         model = BalanceSheet
-        fields = ["year", *services.BALANCE_FIELDS, "total_equity", "source", "updated_at"]
+        fields = ["year", *services.BALANCE_FIELDS, "total_equity", "source", "updated_at", "revision"]
         read_only_fields = ["source", "updated_at"]
         extra_kwargs = {"year": {"validators": []}}
 
@@ -181,6 +193,19 @@ class BalanceSheetList(_MunicipalityView, generics.ListAPIView):
         return Response(BalanceSheetSerializer(sheet).data, status=code)
 
 
+_CONFLICT = {409: OpenApiTypes.OBJECT}  # {"detail": ..., "current_revision": n}
+
+
+@extend_schema_view(
+    put=extend_schema(
+        request=BalanceSheetSerializer,
+        responses={**_CONFLICT, 200: BalanceSheetSerializer, 201: BalanceSheetSerializer},
+    ),
+    patch=extend_schema(
+        request=BalanceSheetSerializer,
+        responses={**_CONFLICT, 200: BalanceSheetSerializer, 201: BalanceSheetSerializer},
+    ),
+)
 class BalanceSheetDetail(_MunicipalityView, generics.GenericAPIView):
     """One year's opening balance sheet: GET, PUT/PATCH (fields not sent keep their value), DELETE."""
 
@@ -205,7 +230,13 @@ class BalanceSheetDetail(_MunicipalityView, generics.GenericAPIView):
                 values=_values(serializer.validated_data),
                 user=request.user,
                 source=BalanceSheet.Source.API,
+                expected_revision=serializer.validated_data.get("revision"),
             )
+        except services.BalanceSheetConflict as exc:
+            body = {"detail": str(exc), "current_revision": exc.current.revision}
+            return Response(body, status=status.HTTP_409_CONFLICT)
+        except services.BalanceSheetDeleted as exc:
+            return Response({"detail": str(exc), "current_revision": None}, status=status.HTTP_409_CONFLICT)
         except (services.ResilienceInputError, DjangoValidationError, ValueError) as exc:
             return _error(exc)
         return Response(BalanceSheetSerializer(sheet).data, status=201 if created else 200)

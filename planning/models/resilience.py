@@ -89,6 +89,8 @@ class BalanceSheet(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
+    # Optimistic concurrency: +1 on every change; an edit based on an older revision is refused.
+    revision = models.PositiveIntegerField(_("Revision"), default=1)
 
     objects = BalanceSheetQuerySet.as_manager()
 

@@ -19,7 +19,7 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core.jobs import job_create, job_enqueue
@@ -52,6 +52,8 @@ SHOCK_KEYS = {"group", "kind", "value", "years", "year_offset", "duration", "sha
 Progress = Callable[[float, str], None]
 
 __all__ = [
+    "BalanceSheetConflict",
+    "BalanceSheetDeleted",
     "ResilienceInputError",
     "balance_sheet_delete",
     "balance_sheet_set",
@@ -84,6 +86,29 @@ REQUIRED_FIELDS = ("equalisation_reserve", "general_reserve")
 _DEFAULT_ZERO = {"investment_loans", "liquidity_loans", *RATE_FIELDS}  # not nullable: empty means 0
 
 
+class BalanceSheetDeleted(ResilienceInputError):
+    """The sheet the editor started from was deleted in the meantime."""
+
+
+class BalanceSheetConflict(ResilienceInputError):
+    """The sheet was changed by someone else since the editor loaded it (``current`` is the new state)."""
+
+    def __init__(self, current: BalanceSheet):
+        self.current = current
+        super().__init__(
+            _(
+                "Die Eröffnungsbilanz %(year)s wurde inzwischen geändert (jetzt Revision %(rev)s, "
+                "zuletzt %(when)s). Ihre Eingaben wurden nicht gespeichert; bitte prüfen und erneut "
+                "speichern."
+            )
+            % {
+                "year": current.year,
+                "rev": current.revision,
+                "when": formats.localize(timezone.localtime(current.updated_at)),
+            }
+        )
+
+
 @transaction.atomic
 def balance_sheet_set(
     *,
@@ -92,14 +117,30 @@ def balance_sheet_set(
     values: dict[str, Decimal | None],
     user: Any = None,
     source: str = BalanceSheet.Source.FORM,
+    expected_revision: int | None = None,
 ) -> tuple[BalanceSheet, bool]:
     """Create or update the opening balance sheet of ``year``; fields missing from ``values`` keep
-    their stored value (or default). Returns (sheet, created)."""
+    their stored value (or default). Returns (sheet, created).
+
+    ``expected_revision`` is the revision of the existing sheet the editor started from (the form and
+    the API send it; 0 = the editor saw no sheet of this year): if someone saved or created one in
+    between, ``BalanceSheetConflict`` is raised, if it was deleted ``BalanceSheetDeleted``, and
+    nothing is changed. Without it (command line, demo data, file import) the values apply to the
+    current state.
+    The revision goes up by one whenever a stored value changes; a new sheet starts at 1.
+    """
     unknown = set(values) - set(BALANCE_FIELDS)
     if unknown:
         raise ValueError(f"unknown balance-sheet fields: {sorted(unknown)}")
     sheet = BalanceSheet.objects.select_for_update().filter(municipality=municipality, year=year).first()
     created = sheet is None
+    if sheet is not None and expected_revision is not None and expected_revision != sheet.revision:
+        raise BalanceSheetConflict(sheet)
+    if sheet is None and expected_revision:
+        raise BalanceSheetDeleted(
+            _("Die Eröffnungsbilanz %(year)s wurde inzwischen gelöscht. Erneut speichern legt sie neu an.")
+            % {"year": year}
+        )
     if sheet is None:
         missing = [f for f in REQUIRED_FIELDS if values.get(f) is None]
         if missing:
@@ -108,10 +149,15 @@ def balance_sheet_set(
                 % {"f": ", ".join(_field_label(f) for f in missing)}
             )
         sheet = BalanceSheet(municipality=municipality, year=year)
+    changed = False
     for name, value in values.items():
         if value is None and name in REQUIRED_FIELDS:
             continue
-        setattr(sheet, name, value if value is not None or name not in _DEFAULT_ZERO else Decimal(0))
+        value = value if value is not None or name not in _DEFAULT_ZERO else Decimal(0)
+        changed = changed or getattr(sheet, name) != value
+        setattr(sheet, name, value)
+    if changed and not created:
+        sheet.revision += 1
     sheet.source = source
     sheet.updated_by = user if getattr(user, "is_authenticated", False) else None
     sheet.full_clean()

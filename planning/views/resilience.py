@@ -46,6 +46,9 @@ TRIGGER_LABELS = {
 class BalanceSheetForm(forms.ModelForm):
     """Opening balance sheet of one year; German number input (1.234.567,89)."""
 
+    # The revision of the stored sheet the editor started from (see services.balance_sheet_set).
+    revision = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
     class Meta:
         model = BalanceSheet
         fields = ["year", *services.BALANCE_FIELDS]
@@ -53,6 +56,8 @@ class BalanceSheetForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial.setdefault("revision", self.instance.revision)
         self.fields["year"].localize = False  # 2025, not 2.025
         self.fields["year"].widget.is_localized = False
         for name in services.BALANCE_FIELDS:
@@ -413,8 +418,23 @@ def balance_sheet_save(request, municipality):
     values = {name: form.cleaned_data.get(name) for name in services.BALANCE_FIELDS}
     try:
         sheet, created = services.balance_sheet_set(
-            municipality=municipality, year=form.cleaned_data["year"], values=values, user=request.user
+            municipality=municipality,
+            year=form.cleaned_data["year"],
+            values=values,
+            user=request.user,
+            expected_revision=form.cleaned_data.get("revision") or 0,  # 0: "I saw no sheet of this year"
         )
+    except services.BalanceSheetConflict as exc:
+        # Keep the user's input; saving again now applies it knowingly to the current revision.
+        form.data = form.data.copy()
+        form.data["revision"] = str(exc.current.revision)
+        form.add_error(None, str(exc))
+        return _balance_page(request, municipality, form, status=409)
+    except services.BalanceSheetDeleted as exc:
+        form.data = form.data.copy()
+        form.data["revision"] = ""  # saving again creates it anew
+        form.add_error(None, str(exc))
+        return _balance_page(request, municipality, form, status=409)
     except (selectors.ResilienceInputError, ValidationError) as exc:
         form.add_error(None, str(exc))
         return _balance_page(request, municipality, form, status=400)

@@ -10,7 +10,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from planning.models.resilience import BalanceSheet
-from planning.services.resilience import ResilienceInputError, balance_sheet_set, balance_sheets_import
+from planning.services.resilience import (
+    BalanceSheetConflict,
+    BalanceSheetDeleted,
+    ResilienceInputError,
+    balance_sheet_set,
+    balance_sheets_import,
+)
 
 
 def test_set_creates_then_updates_only_the_given_fields(municipality):
@@ -38,6 +44,49 @@ def test_a_new_sheet_needs_both_reserves_and_negative_reserves_are_refused(munic
             year=2024,
             values={"general_reserve": D(-1), "equalisation_reserve": D(1)},
         )
+
+
+def test_an_edit_based_on_an_old_revision_is_refused_and_changes_nothing(municipality):
+    reserves = {"general_reserve": D(690_000_000), "equalisation_reserve": D(107_200_000)}
+    sheet, _ = balance_sheet_set(municipality=municipality, year=2024, values=reserves)
+    start = sheet.revision
+    assert start == 1
+    first, _ = balance_sheet_set(
+        municipality=municipality, year=2024, values={"equity": D(800_000_000)}, expected_revision=start
+    )
+    assert first.revision == start + 1
+    with pytest.raises(BalanceSheetConflict) as conflict:  # the second editor loaded the same revision
+        balance_sheet_set(
+            municipality=municipality,
+            year=2024,
+            values={"equity": D(900_000_000), "liquidity_loans": D(5)},
+            expected_revision=start,
+        )
+    assert conflict.value.current.revision == start + 1
+    assert "wurde inzwischen geändert" in str(conflict.value)
+    assert isinstance(conflict.value, ResilienceInputError)  # callers catching input errors still do
+    stored = BalanceSheet.objects.get(year=2024)
+    assert stored.equity == D(800_000_000) and stored.liquidity_loans == 0 and stored.revision == start + 1
+    # Resubmitting against the revision the conflict reported applies it knowingly.
+    again, _ = balance_sheet_set(
+        municipality=municipality, year=2024, values={"equity": D(900_000_000)}, expected_revision=start + 1
+    )
+    assert again.equity == D(900_000_000) and again.revision == start + 2
+
+
+def test_saving_without_changes_keeps_the_revision_and_callers_without_one_overwrite(municipality):
+    values = {"general_reserve": D(690_000_000), "equalisation_reserve": D("107200000.00")}
+    sheet, _ = balance_sheet_set(municipality=municipality, year=2024, values=values)
+    same, _ = balance_sheet_set(
+        municipality=municipality,
+        year=2024,
+        values={**values, "equalisation_reserve": D(107_200_000), "investment_loans": None},
+        expected_revision=sheet.revision,
+    )
+    assert same.revision == sheet.revision == 1  # 107200000 == 107200000.00, empty loans == stored 0
+    # Without an expected revision (command line, demo, import) the last write wins and is counted.
+    later, _ = balance_sheet_set(municipality=municipality, year=2024, values={"equity": D(1)})
+    assert later.equity == D(1) and later.revision == 2
 
 
 GERMAN_CSV = (
@@ -143,3 +192,23 @@ def test_import_balance_sheet_command(municipality, tmp_path, capsys):
     path.write_text("Jahr;Allgemeine Rücklage\n2024;1\n")
     with pytest.raises(CommandError, match="fehlt"):
         call_command("import_balance_sheet", str(path), "--municipality=musterstadt")
+
+
+def test_a_new_sheet_for_a_year_someone_just_created_or_an_edit_of_a_deleted_one_is_refused(municipality):
+    reserves = {"general_reserve": D(690_000_000), "equalisation_reserve": D(107_200_000)}
+    balance_sheet_set(municipality=municipality, year=2024, values=reserves)
+    # The form was opened as "new sheet" (revision 0) before a colleague created 2024.
+    with pytest.raises(BalanceSheetConflict):
+        balance_sheet_set(
+            municipality=municipality, year=2024, values={**reserves, "equity": D(1)}, expected_revision=0
+        )
+    assert BalanceSheet.objects.get(year=2024).equity != D(1)
+    # An edit of revision 1 of a year that was deleted meanwhile does not silently recreate it.
+    BalanceSheet.objects.filter(year=2024).delete()
+    with pytest.raises(BalanceSheetDeleted, match="gelöscht"):
+        balance_sheet_set(municipality=municipality, year=2024, values=reserves, expected_revision=1)
+    assert not BalanceSheet.objects.exists()
+    created, is_new = balance_sheet_set(
+        municipality=municipality, year=2024, values=reserves, expected_revision=0
+    )
+    assert is_new and created.revision == 1

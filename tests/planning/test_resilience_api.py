@@ -124,6 +124,34 @@ def test_balance_sheet_crud(api_client, planner, municipality):
     assert api_client.get(f"{BASE}/balance-sheets/2024/").status_code == 404
 
 
+def test_balance_sheet_put_with_an_old_revision_is_409_and_stores_nothing(api_client, planner, municipality):
+    make_balance_sheet(municipality)
+    api_client.force_authenticate(planner)
+    detail = f"{BASE}/balance-sheets/2025/"
+    loaded = api_client.get(detail).json()["revision"]
+    ok = api_client.patch(detail, {"liquidity_loans": "5000000", "revision": loaded}, format="json")
+    assert ok.status_code == 200 and ok.json()["revision"] == loaded + 1
+    stale = api_client.put(detail, {"liquidity_loans": "7000000", "revision": loaded}, format="json")
+    assert stale.status_code == 409
+    assert stale.json()["current_revision"] == loaded + 1
+    assert isinstance(stale.json()["current_revision"], int)
+    assert "geändert" in stale.json()["detail"]
+    assert api_client.get(detail).json()["liquidity_loans"] == "5000000.00"
+    # Without a revision the change applies to the current state.
+    fresh = api_client.patch(detail, {"liquidity_loans": "7000000"}, format="json")
+    assert fresh.status_code == 200 and fresh.json()["revision"] == loaded + 2
+    # The list's POST ignores a revision: it creates or updates as before.
+    body = {
+        "year": 2025,
+        "equalisation_reserve": "1",
+        "general_reserve": "2",
+        "liquidity_loans": "8000000",
+        "revision": 1,
+    }
+    assert api_client.post(f"{BASE}/balance-sheets/", body, format="json").status_code == 200
+    assert BalanceSheet.objects.get(year=2025).liquidity_loans == 8_000_000
+
+
 def test_balance_sheet_import_via_api(api_client, planner, municipality):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -1,5 +1,7 @@
 """Resilience pages: who may see and do what, and what the pages show."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -151,10 +153,50 @@ def test_balance_sheet_form_creates_and_updates(client, planner, municipality):
     sheet = BalanceSheet.objects.get()
     assert str(sheet.equalisation_reserve) == "107200000.00" and sheet.equity is None
     assert sheet.total_equity == sheet.equalisation_reserve + sheet.general_reserve
-    assert client.post(url, {**data, "equity": "800.000.000"}).status_code == 302
+    # The "new sheet" form for a year that exists now is refused (someone created it meanwhile) ...
+    assert client.post(url, {**data, "equity": "800.000.000"}).status_code == 409
+    # ... the edit form carries the revision it was loaded with and updates.
+    assert client.post(url, {**data, "equity": "800.000.000", "revision": "1"}).status_code == 302
     assert BalanceSheet.objects.get().equity == 800_000_000
     bad = client.post(url, {"year": "2025", "equalisation_reserve": "-1", "general_reserve": "1"})
     assert bad.status_code == 400
+
+
+def test_two_planners_editing_one_balance_sheet_do_not_overwrite_each_other(
+    client, planner, municipality, member_factory
+):
+    other = member_factory(municipality, Role.PLANNER)
+    make_balance_sheet(municipality, equity=None)
+    page = reverse("planning:balance-sheets", kwargs={"slug": municipality.slug}) + "?year=2025"
+    save = reverse("planning:balance-sheet-save", kwargs={"slug": municipality.slug})
+
+    def form_data(response, **changes):
+        """What the browser would post: the form as loaded (hidden revision included) plus the edits."""
+        html = response.content.decode()
+        data = {"revision": re.search(r'name="revision" value="(\d+)"', html).group(1)}
+        data.update(year="2025", equalisation_reserve="20.000.000", general_reserve="60.000.000")
+        data.update(changes)
+        return data
+
+    client.force_login(planner)
+    mine = form_data(client.get(page), equity="90.000.000")
+    client.force_login(other)
+    theirs = form_data(client.get(page), equity="85.000.000")
+    assert client.post(save, theirs).status_code == 302  # the other planner saves first
+
+    client.force_login(planner)
+    refused = client.post(save, mine)
+    assert refused.status_code == 409
+    html = refused.content.decode()
+    assert "wurde inzwischen geändert" in html
+    assert 'name="equity" value="90.000.000"' in html  # my input is still in the form
+    assert BalanceSheet.objects.get().equity == 85_000_000
+
+    # Saving again from the conflict page applies my change deliberately.
+    resubmit = form_data(refused, equity="90.000.000")
+    assert resubmit["revision"] != mine["revision"]
+    assert client.post(save, resubmit).status_code == 302
+    assert BalanceSheet.objects.get().equity == 90_000_000
 
 
 def test_indicators_page_shows_formulas_and_values(client, planner, municipality, plan):
