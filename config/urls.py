@@ -1,6 +1,5 @@
 """Top-level URLs: pages per app, the admin, accounts and the REST API under /api/v1/."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.templatetags.static import static as static_url
@@ -24,7 +23,6 @@ urlpatterns = [
     path("", include("core.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA_ROOT (uploaded budget files, SWOT exports) is never served as such, not even with DEBUG: every
+# file is delivered by a view that checks the municipality membership (finance version source, SWOT
+# export download).
