@@ -1,5 +1,5 @@
 FROM python:3.12-slim
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 NUMBA_CACHE_DIR=/tmp/numba-cache
 WORKDIR /app
 # Debian's Chromium renders the SWOT workshop record to PDF/PNG (swot/exports.py, CHROMIUM_PATH).
 RUN apt-get update && apt-get install -y --no-install-recommends chromium fonts-dejavu-core \

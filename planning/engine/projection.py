@@ -16,7 +16,9 @@ fall in children, the share r of the cost remains"). Revenues use the same formu
 persistence is 0 because a shrinking tax base does not keep paying.
 
 The heavy part is P @ N; everything else is element-wise on (J, T+1), done per chunk of municipalities
-while the chunk is in cache (bench/projection_engine.py measures it against the bare matmul).
+while the chunk is in cache, in one compiled pass (numba) where the price factors are shared, else
+in numpy steps that compute the same numbers (bench/projection_engine.py measures it against the
+bare matmul).
 Method, defaults and sources: docs/projection-method.md.
 """
 
@@ -26,6 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+import numba
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -411,6 +414,35 @@ class _ChunkPlan:
     check: bool
 
     def finish(self, lo: int, hi: int, r: np.ndarray, out: np.ndarray, scratch: np.ndarray) -> None:
+        if FUSED and self.price.factors is None and self.price.table is None:
+            self.finish_fused(lo, hi, r, out)
+        else:
+            self.finish_numpy(lo, hi, r, out, scratch)
+
+    def finish_fused(self, lo: int, hi: int, r: np.ndarray, out: np.ndarray) -> None:
+        """``finish_numpy`` in one compiled pass over the chunk (shared or no price factors)."""
+        driver0 = r[:, 0, :]
+        if self.check and not np.all(np.isfinite(driver0)):
+            raise ValueError("profiles must be finite")
+        has_driver = driver0 > 0
+        inv0 = np.divide(1.0, driver0, out=np.zeros_like(driver0), where=has_driver)
+        base = self.base[lo:hi]
+        keep = np.where(has_driver, self.persist[lo:hi], 1.0)
+        price = self.price.shared if self.price.shared is not None else np.ones((r.shape[1], r.shape[2]))
+        _finish_chunk(r, out, inv0, base * (1.0 - keep), base * keep, price)
+        if not bool(has_driver.all()):
+            self._ratio_one_without_driver(lo, hi, r, has_driver)
+
+    def _ratio_one_without_driver(self, lo: int, hi: int, r: np.ndarray, has_driver: np.ndarray) -> None:
+        """The ratio of an item without a driver is 1 by definition."""
+        without = ~has_driver
+        if bool(np.all(without == without[0])):
+            r[:, :, np.flatnonzero(without[0])] = 1.0
+        else:
+            for k in range(hi - lo):
+                r[k][:, np.flatnonzero(without[k])] = 1.0
+
+    def finish_numpy(self, lo: int, hi: int, r: np.ndarray, out: np.ndarray, scratch: np.ndarray) -> None:
         """Turn the raw driver chunk ``r`` (c, T+1, J) into the ratio in place; write amounts into ``out``.
 
         Kostenremanenz in the form base x eff = base (1 - keep) ratio + base keep max(ratio, 1), which
@@ -436,13 +468,26 @@ class _ChunkPlan:
         else:
             np.multiply(r, base[:, None, :], out=out)
         self.price.apply(lo, hi, out)
-        if not complete:  # the ratio of an item without a driver is 1 by definition
-            without = ~has_driver
-            if bool(np.all(without == without[0])):
-                r[:, :, np.flatnonzero(without[0])] = 1.0
-            else:
-                for k in range(hi - lo):
-                    r[k][:, np.flatnonzero(without[k])] = 1.0
+        if not complete:
+            self._ratio_one_without_driver(lo, hi, r, has_driver)
+
+
+#: Use the compiled one-pass chunk step where it applies (tests switch it off to compare both paths).
+FUSED = True
+
+
+@numba.njit(cache=True, nogil=True)
+def _finish_chunk(r, out, inv0, scaled, kept, price):  # pragma: no cover - compiled
+    """ratio = raw driver x inv0 (in place); amount = (ratio x base(1 - keep) + max(ratio, 1) x base keep)
+    x price: the numpy steps of ``finish_numpy`` in the same order, so the results are bitwise equal."""
+    c, t1, j = r.shape
+    for k in range(c):
+        for t in range(t1):
+            for i in range(j):
+                x = r[k, t, i] * inv0[k, i]
+                r[k, t, i] = x
+                m = x if x > 1.0 else 1.0
+                out[k, t, i] = (x * scaled[k, i] + m * kept[k, i]) * price[t, i]
 
 
 def _validate(

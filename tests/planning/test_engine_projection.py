@@ -314,3 +314,28 @@ def test_task_types_table_1_and_group_overrides():
     assert default_task_type(6)[0] is TaskType.MANDATORY_SELF_GOVERNMENT
     assert default_task_type(6, 2)[0] is TaskType.VOLUNTARY_SELF_GOVERNMENT
     assert default_task_type("05", "01")[0] is TaskType.MANDATORY_BY_INSTRUCTION
+
+
+@pytest.mark.parametrize(
+    "variant",
+    ["shared_rates", "no_rates", "shared_factors", "no_persistence", "per_municipality_rates"],
+)
+def test_compiled_chunk_step_equals_the_numpy_steps_bitwise(variant, monkeypatch):
+    """The one-pass numba step and the numpy steps are the same arithmetic in the same order."""
+    import planning.engine.projection as engine
+
+    x = random_batch(3, m=40, j=30)  # several chunks, items without driver, negative bases
+    kwargs = {
+        "shared_rates": {"growth_rates": x["rates"][0], "persistence": x["persistence"]},
+        "no_rates": {"persistence": x["persistence"]},
+        "shared_factors": {"factor_matrix": price_factors(x["rates"][0], 7), "persistence": x["persistence"]},
+        "no_persistence": {"growth_rates": x["rates"][0]},
+        "per_municipality_rates": {"growth_rates": x["rates"], "persistence": x["persistence"]},
+    }[variant]
+    monkeypatch.setattr(engine, "_CHUNK_ELEMENTS", 2_000)
+    compiled = project_status_quo_batch(x["base"], x["profiles"], x["population"], **kwargs)
+    monkeypatch.setattr(engine, "FUSED", False)
+    reference = project_status_quo_batch(x["base"], x["profiles"], x["population"], **kwargs)
+    np.testing.assert_array_equal(compiled.amounts, reference.amounts)
+    np.testing.assert_array_equal(compiled.demographic_ratio, reference.demographic_ratio)
+    assert np.all(compiled.demographic_ratio[:, ::4] == 1.0)  # no driver: ratio 1 by definition
