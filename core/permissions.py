@@ -7,7 +7,7 @@ capability gets a 403.
 """
 
 from enum import StrEnum
-from functools import wraps
+from functools import cached_property, wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -116,7 +116,8 @@ class MunicipalityAccess(BasePermission):
         slug = view.kwargs.get("slug")
         if slug is None:
             return True
-        municipality_for(request.user, slug, self._required(request, view))
+        # resolved once per request; views read it through MunicipalityScoped.municipality
+        request.municipality = municipality_for(request.user, slug, self._required(request, view))
         return True
 
     def has_object_permission(self, request, view, obj) -> bool:
@@ -127,3 +128,18 @@ class MunicipalityAccess(BasePermission):
         if not capabilities:
             raise Http404
         return self._required(request, view) in capabilities
+
+
+class MunicipalityScoped:
+    """Mixin for API views under ``municipalities/<slug>/``: ``MunicipalityAccess`` checks membership and
+    the capability of the request method; ``self.municipality`` is the municipality it resolved."""
+
+    permission_classes = [MunicipalityAccess]
+
+    @cached_property
+    def municipality(self) -> Municipality:
+        resolved = getattr(self.request, "municipality", None)  # type: ignore[attr-defined]
+        if resolved is not None:
+            return resolved
+        # permissions not run (schema generation): resolve with the weakest capability
+        return municipality_for(self.request.user, self.kwargs["slug"], Capability.VIEW)  # type: ignore[attr-defined]

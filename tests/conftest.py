@@ -5,6 +5,9 @@ import asyncio
 import inspect
 import os
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -171,3 +174,44 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+def _test_database_url() -> str:
+    from django.db import connection
+
+    s = connection.settings_dict
+    return f"postgresql://{s['USER'] or ''}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@pytest.fixture
+def worker(settings, tmp_path):
+    """A real prefork Celery worker with one child, on the test database, the configured Redis and a
+    queue of its own; its log goes to ``tmp_path / "worker.log"``. Needs ``django_db(transaction=True)``."""
+    require_postgres()
+    require_redis()
+    settings.TASK_MODE = "celery"
+    env = {
+        **os.environ,
+        "DATABASE_URL": _test_database_url(),
+        "SPIELRAUM_TASK_MODE": "celery",
+        "CELERY_VISIBILITY_TIMEOUT": "30",
+    }
+    queue = f"test-{os.getpid()}"
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue
+    from config.celery import app
+
+    app.conf.task_default_queue = queue
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "prefork", "-c", "1",
+               "-Q", queue, "--loglevel", "INFO", "--without-gossip", "--without-mingle",
+               "--without-heartbeat"]  # fmt: skip
+    with open(tmp_path / "worker.log", "w") as log:
+        proc = subprocess.Popen(
+            command, cwd=Path(__file__).resolve().parents[1], env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        yield proc
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    app.conf.task_default_queue = "celery"

@@ -6,8 +6,6 @@ needs VIEW, writing EDIT_BUDGET; another municipality's member gets 404) and sco
 
 from __future__ import annotations
 
-from functools import cached_property
-
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -18,8 +16,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.serializers import JobSerializer
-from core.models import Municipality
-from core.permissions import Capability, MunicipalityAccess
+from core.permissions import Capability
+from core.permissions import MunicipalityScoped as BaseMunicipalityScoped
 from finance import selectors, services
 from finance.api.filters import BudgetLineFilter
 from finance.api.serializers import (
@@ -46,15 +44,10 @@ SLUG_PARAMETER = OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PAT
 ID_PARAMETER = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
-class MunicipalityScoped:
-    """Resolve the municipality of the URL; ``MunicipalityAccess`` has already checked membership."""
+class MunicipalityScoped(BaseMunicipalityScoped):
+    """Budget endpoints: writing needs ``edit_budget``."""
 
-    permission_classes = [MunicipalityAccess]
     write_capability = Capability.EDIT_BUDGET
-
-    @cached_property
-    def municipality(self) -> Municipality:
-        return get_object_or_404(Municipality, slug=self.kwargs["slug"])
 
     def _fake(self) -> bool:
         return getattr(self, "swagger_fake_view", False)

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.serializers import JobSerializer
-from core.permissions import Capability, MunicipalityAccess, municipality_for
+from core.permissions import Capability, MunicipalityScoped
 from finance.models import BudgetVersion
 from planning.models import PopulationSeries, Scenario
 from planning.selectors import projection as sel
@@ -73,23 +73,7 @@ class ScenarioSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Scenario
-        fields = [
-            "id",
-            "name",
-            "description",
-            "budget_version",
-            "base_year",
-            "base_phase",
-            "population",
-            "horizon",
-            "inflation",
-            "wage_growth",
-            "revenue_growth",
-            "interest_rate",
-            "cost_persistence",
-            "computed_at",
-            "revision",
-        ]
+        fields = ["id", *services.SCENARIO_FIELDS, "computed_at", "revision"]
         read_only_fields = ["id", "computed_at"]
         validators: list = []  # uniqueness of the name is checked below (the municipality is not a field)
 
@@ -112,15 +96,8 @@ class ScenarioSerializer(serializers.ModelSerializer):
 
 
 # -- views ----------------------------------------------------------------------------------------------
-class _MunicipalityView:
-    permission_classes = [MunicipalityAccess]
+class _MunicipalityView(MunicipalityScoped):
     write_capability = Capability.PLAN
-
-    def municipality(self, capability: Capability | None = None):
-        request = self.request  # type: ignore[attr-defined]
-        if capability is None:
-            capability = Capability.VIEW if request.method in ("GET", "HEAD", "OPTIONS") else Capability.PLAN
-        return municipality_for(request.user, self.kwargs["slug"], capability)  # type: ignore[attr-defined]
 
 
 class PopulationListView(_MunicipalityView, generics.ListAPIView):
@@ -136,13 +113,13 @@ class PopulationListView(_MunicipalityView, generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return PopulationSeries.objects.none()
-        return sel.population_series_of(self.municipality())
+        return sel.population_series_of(self.municipality)
 
     @extend_schema(
         request=PopulationUploadSerializer, responses={201: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT}
     )
     def post(self, request, slug: str):
-        municipality = self.municipality()
+        municipality = self.municipality
         form = PopulationUploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         upload = form.validated_data["file"]
@@ -161,7 +138,7 @@ class PopulationDetailView(_MunicipalityView, APIView):
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, slug: str, series_id: int):
-        series = get_object_or_404(PopulationSeries, pk=series_id, municipality=self.municipality())
+        series = get_object_or_404(PopulationSeries, pk=series_id, municipality=self.municipality)
         table = sel.population_table(series)
         data = PopulationSeriesSerializer(series).data
         data["years"] = list(table.years) if table else []
@@ -174,7 +151,7 @@ class PopulationDetailView(_MunicipalityView, APIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request, slug: str, series_id: int):
-        series = get_object_or_404(PopulationSeries, pk=series_id, municipality=self.municipality())
+        series = get_object_or_404(PopulationSeries, pk=series_id, municipality=self.municipality)
         pop_services.population_series_delete(series=series)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -186,7 +163,7 @@ class PopulationMovementsView(_MunicipalityView, APIView):
 
     @extend_schema(request=MovementsUploadSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, slug: str):
-        municipality = self.municipality()
+        municipality = self.municipality
         form = MovementsUploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         upload = form.validated_data["file"]
@@ -204,7 +181,7 @@ class PopulationProjectView(_MunicipalityView, APIView):
         request=PopulationProjectSerializer, responses={201: PopulationSeriesSerializer(many=True)}
     )
     def post(self, request, slug: str):
-        municipality = self.municipality()
+        municipality = self.municipality
         form = PopulationProjectSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         try:
@@ -224,17 +201,17 @@ class ScenarioListView(_MunicipalityView, generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Scenario.objects.none()
-        return sel.scenarios_of(self.municipality())
+        return sel.scenarios_of(self.municipality)
 
     def get_serializer_context(self):
         if getattr(self, "swagger_fake_view", False):
             return super().get_serializer_context()
-        return {**super().get_serializer_context(), "municipality": self.municipality(Capability.VIEW)}
+        return {**super().get_serializer_context(), "municipality": self.municipality}
 
     def perform_create(self, serializer):
         try:
             values = {k: v for k, v in serializer.validated_data.items() if k != "revision"}
-            serializer.instance = services.scenario_create(municipality=self.municipality(), **values)
+            serializer.instance = services.scenario_create(municipality=self.municipality, **values)
         except services.ProjectionError as exc:
             raise ValidationError({"detail": str(exc)}) from exc
 
@@ -255,12 +232,12 @@ class ScenarioDetailView(_MunicipalityView, generics.RetrieveUpdateDestroyAPIVie
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Scenario.objects.none()
-        return sel.scenarios_of(self.municipality())
+        return sel.scenarios_of(self.municipality)
 
     def get_serializer_context(self):
         if getattr(self, "swagger_fake_view", False):
             return super().get_serializer_context()
-        return {**super().get_serializer_context(), "municipality": self.municipality(Capability.VIEW)}
+        return {**super().get_serializer_context(), "municipality": self.municipality}
 
     def update(self, request, *args, **kwargs):
         try:
@@ -290,7 +267,7 @@ class ScenarioRunView(_MunicipalityView, APIView):
 
     @extend_schema(request=None, responses={202: JobSerializer})
     def post(self, request, slug: str, scenario_id: int):
-        scenario = get_object_or_404(Scenario, pk=scenario_id, municipality=self.municipality())
+        scenario = get_object_or_404(Scenario, pk=scenario_id, municipality=self.municipality)
         job = services.projection_start(scenario=scenario, user=request.user)
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
@@ -301,7 +278,7 @@ class ScenarioResultsView(_MunicipalityView, APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, slug: str, scenario_id: int):
         scenario = get_object_or_404(
-            Scenario.objects.select_related("municipality"), pk=scenario_id, municipality=self.municipality()
+            Scenario.objects.select_related("municipality"), pk=scenario_id, municipality=self.municipality
         )
         return Response(sel.scenario_results_json(scenario))
 

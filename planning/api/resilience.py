@@ -25,7 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.serializers import JobSerializer
-from core.permissions import Capability, MunicipalityAccess, municipality_for
+from core.permissions import Capability, MunicipalityScoped
 from planning.engine.stress import PRESETS
 from planning.models.resilience import BalanceSheet, ResilienceRun
 from planning.selectors import resilience as selectors
@@ -146,12 +146,8 @@ class ResilienceJobSerializer(JobSerializer):
 # --------------------------------------------------------------------------------------------------
 
 
-class _MunicipalityView:
-    permission_classes = [MunicipalityAccess]
+class _MunicipalityView(MunicipalityScoped):
     write_capability = Capability.PLAN
-
-    def municipality(self):
-        return municipality_for(self.request.user, self.kwargs["slug"], Capability.VIEW)
 
 
 def _values(data: dict[str, Any]) -> dict[str, Any]:
@@ -171,7 +167,7 @@ class BalanceSheetList(_MunicipalityView, generics.ListAPIView):
     serializer_class = BalanceSheetSerializer
 
     def get_queryset(self):
-        return selectors.balance_sheets_of(self.municipality())
+        return selectors.balance_sheets_of(self.municipality)
 
     @extend_schema(
         request=BalanceSheetSerializer, responses={200: BalanceSheetSerializer, 201: BalanceSheetSerializer}
@@ -181,7 +177,7 @@ class BalanceSheetList(_MunicipalityView, generics.ListAPIView):
         serializer.is_valid(raise_exception=True)
         try:
             sheet, created = services.balance_sheet_set(
-                municipality=self.municipality(),
+                municipality=self.municipality,
                 year=serializer.validated_data["year"],
                 values=_values(serializer.validated_data),
                 user=request.user,
@@ -213,7 +209,7 @@ class BalanceSheetDetail(_MunicipalityView, generics.GenericAPIView):
     serializer_class = BalanceSheetSerializer
 
     def get_object(self) -> BalanceSheet:
-        return get_object_or_404(selectors.balance_sheets_of(self.municipality()), year=self.kwargs["year"])
+        return get_object_or_404(selectors.balance_sheets_of(self.municipality), year=self.kwargs["year"])
 
     def get(self, request, slug: str, year: int):
         return Response(BalanceSheetSerializer(self.get_object()).data)
@@ -225,7 +221,7 @@ class BalanceSheetDetail(_MunicipalityView, generics.GenericAPIView):
         serializer.is_valid(raise_exception=True)
         try:
             sheet, created = services.balance_sheet_set(
-                municipality=self.municipality(),
+                municipality=self.municipality,
                 year=year,
                 values=_values(serializer.validated_data),
                 user=request.user,
@@ -272,7 +268,7 @@ class BalanceSheetImport(_MunicipalityView, APIView):
         if upload is None:
             return Response({"detail": "file is required"}, status=status.HTTP_400_BAD_REQUEST)
         outcome = services.balance_sheets_import(
-            municipality=self.municipality(), source=upload.read(), user=request.user
+            municipality=self.municipality, source=upload.read(), user=request.user
         )
         return Response(outcome.to_json(), status=200 if outcome.ok else 400)
 
@@ -284,7 +280,7 @@ class ResilienceRunList(_MunicipalityView, generics.ListAPIView):
     serializer_class = ResilienceRunSerializer
 
     def get_queryset(self):
-        return selectors.runs_of(self.municipality())
+        return selectors.runs_of(self.municipality)
 
     @extend_schema(request=ResilienceRunCreateSerializer, responses={202: ResilienceJobSerializer})
     def post(self, request, slug: str):
@@ -293,7 +289,7 @@ class ResilienceRunList(_MunicipalityView, generics.ListAPIView):
         data = serializer.validated_data
         try:
             run = services.resilience_run_start(
-                municipality=self.municipality(),
+                municipality=self.municipality,
                 user=request.user,
                 budget_version=data.get("budget_version") or None,
                 scenario=data.get("scenario") or None,
@@ -318,7 +314,7 @@ class ResilienceRunDetail(_MunicipalityView, generics.RetrieveAPIView):
     serializer_class = ResilienceRunDetailSerializer
 
     def get_queryset(self):
-        return selectors.runs_of(self.municipality())
+        return selectors.runs_of(self.municipality)
 
 
 _SOURCE_PARAMS = [
@@ -341,7 +337,7 @@ class StressPresetList(_MunicipalityView, APIView):
         groups: list[dict[str, str]] = []
         try:
             inputs = selectors.resilience_inputs(
-                municipality=self.municipality(),
+                municipality=self.municipality,
                 budget_version=request.query_params.get("version") or None,
                 scenario=request.query_params.get("scenario") or None,
             )
@@ -360,7 +356,7 @@ class IndicatorTable(_MunicipalityView, APIView):
 
     @extend_schema(parameters=_SOURCE_PARAMS, responses={200: OpenApiTypes.OBJECT})
     def get(self, request, slug: str):
-        municipality = self.municipality()
+        municipality = self.municipality
         inputs = path = None
         error = None
         try:
@@ -414,7 +410,7 @@ class Comparison(_MunicipalityView, APIView):
         phase = request.query_params.get("phase")
         table = indicator_selectors.comparison_table(
             user=request.user,
-            municipality=self.municipality(),
+            municipality=self.municipality,
             year=int(year) if year and year.isdigit() else None,
             phase=phase if phase in ("plan", "actual") else "plan",
             metric=request.query_params.get("metric", ""),

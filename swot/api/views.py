@@ -9,7 +9,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.permissions import Capability, MunicipalityAccess, municipality_for
+from core.permissions import Capability, MunicipalityScoped, municipality_for
 from swot import selectors, services
 from swot.access import Actor, actor_for_user
 from swot.api.serializers import (
@@ -51,20 +51,18 @@ def _error(exc: BoardError, actor: Actor | None = None, board: Board | None = No
 
 
 class BoardViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    MunicipalityScoped, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):  # fmt: skip
     """SWOT boards of a municipality: create and steer workshops, add cards, invite guests."""
 
     serializer_class = BoardSerializer
-    permission_classes = [MunicipalityAccess]
     write_capability = Capability.PARTICIPATE  # finer checks (facilitation, ownership) in the services
     queryset = Board.objects.none()
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Board.objects.none()
-        municipality = municipality_for(self.request.user, self.kwargs["slug"], Capability.VIEW)
-        return selectors.boards_for(municipality).select_related("municipality")
+        return selectors.boards_for(self.municipality).select_related("municipality")
 
     def _actor(self) -> tuple[Board, Actor]:
         board = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
@@ -208,16 +206,14 @@ class BoardViewSet(
         )
 
 
-class MeasureViewSet(viewsets.ReadOnlyModelViewSet):
+class MeasureViewSet(MunicipalityScoped, viewsets.ReadOnlyModelViewSet):
     """Measures of a municipality made from selected TOWS strategies."""
 
     serializer_class = MeasureSerializer
-    permission_classes = [MunicipalityAccess]
     filterset_fields = ["status", "budget_product_code"]
     queryset = Measure.objects.none()
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Measure.objects.none()
-        municipality = municipality_for(self.request.user, self.kwargs["slug"], Capability.VIEW)
-        return selectors.measures_for(municipality).order_by("deadline", "title", "id")
+        return selectors.measures_for(self.municipality).order_by("deadline", "title", "id")

@@ -3,77 +3,15 @@
 import os
 import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from core.jobs import job_create, job_enqueue
 from core.models import Job
 from core.tasks import selftest
-from tests.conftest import require_postgres, require_redis
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def _database_url() -> str:
-    s = connection.settings_dict
-    return f"postgresql://{s['USER'] or ''}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
-@pytest.fixture
-def worker(settings):
-    """A prefork Celery worker with one child, on the test database and the configured Redis."""
-    require_postgres()
-    require_redis()
-    settings.TASK_MODE = "celery"
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "SPIELRAUM_TASK_MODE": "celery",
-        "CELERY_VISIBILITY_TIMEOUT": "30",
-    }
-    queue = f"test-{os.getpid()}"
-    settings.CELERY_TASK_DEFAULT_QUEUE = queue
-    from config.celery import app
-
-    app.conf.task_default_queue = queue
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "-P",
-            "prefork",
-            "-c",
-            "1",
-            "-Q",
-            queue,
-            "--loglevel",
-            "INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    yield proc
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    app.conf.task_default_queue = "celery"
 
 
 def _wait(job: Job, predicate, timeout: float) -> Job:

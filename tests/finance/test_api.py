@@ -158,9 +158,9 @@ def test_query_count_of_lists_does_not_grow_with_the_data(finance_client, munici
 
 
 def test_lines_list_query_budget(finance_client, version, django_assert_num_queries):
-    # auth-free force_authenticate: municipality + membership (permission), municipality (scope),
+    # auth-free force_authenticate: municipality + membership (permission, which the view reuses),
     # versions (default), count, page, product names, account names
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         finance_client.get(f"{BASE}/lines/")
 
 

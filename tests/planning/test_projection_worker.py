@@ -1,89 +1,25 @@
 """A real Celery worker runs the batch projection over all municipalities (CI: PostgreSQL + Redis).
 
-The worker fixture follows tests/core/test_worker.py: a prefork worker with one child on the test
-database and a queue of its own.
+The ``worker`` fixture (tests/conftest.py) is a prefork worker with one child on the test database and
+a queue of its own.
 """
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from core.models import Job
 from planning.models import ProjectionResult, ProjectionYear, Scenario
 from planning.services.projection import projection_batch_start, scenario_create
-from tests.conftest import require_postgres, require_redis
 from tests.factories import MunicipalityFactory
 from tests.planning.factories import budget_version, population_variant, synthetic_budget_lines
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 YEARS = list(range(2024, 2035))
 COUNTS = [[100 - t, 200 + t, 600, 100 + 2 * t] for t in range(len(YEARS))]
-
-
-def _database_url() -> str:
-    s = connection.settings_dict
-    return f"postgresql://{s['USER'] or ''}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
-@pytest.fixture
-def worker(settings):
-    """A prefork Celery worker with one child, on the test database and the configured Redis."""
-    require_postgres()
-    require_redis()
-    settings.TASK_MODE = "celery"
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "SPIELRAUM_TASK_MODE": "celery",
-        "CELERY_VISIBILITY_TIMEOUT": "30",
-    }
-    queue = f"test-projection-{os.getpid()}"
-    settings.CELERY_TASK_DEFAULT_QUEUE = queue
-    from config.celery import app
-
-    app.conf.task_default_queue = queue
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "-P",
-            "prefork",
-            "-c",
-            "1",
-            "-Q",
-            queue,
-            "--loglevel",
-            "INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    yield proc
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    app.conf.task_default_queue = "celery"
 
 
 def _wait(job: Job, predicate, timeout: float) -> tuple[Job, set[int]]:
