@@ -1,6 +1,11 @@
-"""Template helpers shared by all apps."""
+"""Template helpers shared by all apps: labels in the active language, numbers in its format."""
+
+from __future__ import annotations
+
+from decimal import Decimal
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -18,3 +23,49 @@ def lang(obj, field: str) -> str:
     if value in (None, ""):
         value = getattr(obj, f"{field}_de", "")
     return value
+
+
+@register.filter
+def num(value: Decimal | float | int | None, decimals: int = 0) -> str:
+    """1234567.891 -> "1.234.568" (German grouping), "" for None."""
+    if value is None or value == "":
+        return ""
+    return number_format(value, int(decimals), use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def eur(value: Decimal | float | int | None, decimals: int = 2) -> str:
+    """1234567.891 -> "1.234.567,89 €" in German (grouping always on), "" for None."""
+    formatted = num(value, decimals)
+    return f"{formatted}\u00a0€" if formatted else ""
+
+
+@register.filter
+def eur0(value: Decimal | float | int | None) -> str:
+    """Whole euros: 1234567.891 -> "1.234.568 €"."""
+    return eur(value, 0)
+
+
+@register.filter
+def pct(value: Decimal | float | None, decimals: int = 1) -> str:
+    """A fraction as percent: 0.02 -> "2,0 %"."""
+    if value is None or value == "":
+        return "–"
+    return f"{number_format(float(value) * 100, int(decimals), use_l10n=True)}\u00a0%"
+
+
+@register.filter
+def signed_pct(value: Decimal | float | None) -> str:
+    """A percent value with sign: 12.34 -> "+12,3 %"."""
+    if value is None:
+        return "–"
+    sign = "+" if value > 0 else ""
+    return f"{sign}{number_format(value, 1, use_l10n=True)}\u00a0%"
+
+
+@register.filter
+def signclass(value: Decimal | float | None) -> str:
+    """CSS class for a balance: negative (deficit) or positive."""
+    if not value:
+        return ""
+    return "neg" if value < 0 else "pos"

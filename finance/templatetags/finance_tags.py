@@ -1,43 +1,12 @@
-"""Template filters of the finance pages: amounts in the active locale's number format."""
+"""Template filters of the finance pages (number formats: core/templatetags/spielraum.py)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
 
 register = template.Library()
-
-
-@register.filter
-def eur(value: Decimal | float | int | None, decimals: int = 2) -> str:
-    """1234567.891 -> "1.234.567,89 €" in German (grouping always on), "" for None."""
-    if value is None or value == "":
-        return ""
-    return f"{number_format(value, int(decimals), use_l10n=True, force_grouping=True)}\u00a0€"
-
-
-@register.filter
-def eur0(value: Decimal | float | int | None) -> str:
-    """Whole euros, for charts' neighbours and overview cards."""
-    return eur(value, 0)
-
-
-@register.filter
-def percent(value: Decimal | float | None) -> str:
-    if value is None:
-        return "–"
-    sign = "+" if value > 0 else ""
-    return f"{sign}{number_format(value, 1, use_l10n=True)}\u00a0%"
-
-
-@register.filter
-def signclass(value: Decimal | float | None) -> str:
-    """CSS class for a balance: negative (deficit) or positive."""
-    if not value:
-        return ""
-    return "neg" if value < 0 else "pos"
 
 
 @register.filter
