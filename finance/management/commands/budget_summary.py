@@ -6,7 +6,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.models import Municipality
+from core.cli import municipality_by_slug
 from finance import selectors
 from finance.services import totals_json
 
@@ -27,9 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
 
     def handle(self, *args, **options):
-        municipality = Municipality.objects.filter(slug=options["municipality"]).first()
-        if municipality is None:
-            raise CommandError(f"no municipality with slug {options['municipality']!r}")
+        municipality = municipality_by_slug(options["municipality"])
         if options["version"] is not None:
             versions = list(selectors.versions_of(municipality).filter(pk=options["version"]))
             if not versions:

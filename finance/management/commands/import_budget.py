@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.models import Municipality
+from core.cli import municipality_by_slug
 from finance.importing import Mapping, MappingError
 from finance.models import ImportProfile
 from finance.services import (
@@ -52,9 +52,7 @@ class Command(BaseCommand):
         path: Path = options["path"]
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
-        municipality = Municipality.objects.filter(slug=options["municipality"]).first()
-        if municipality is None:
-            raise CommandError(f"no municipality with slug {options['municipality']!r}")
+        municipality = municipality_by_slug(options["municipality"])
         mapping = profile = None
         if options["mapping"]:
             try:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.models import Municipality
+from core.cli import municipality_by_slug
 from planning.services.resilience import balance_sheets_import
 
 
@@ -19,9 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args, **options):
-        municipality = Municipality.objects.filter(slug=options["municipality"]).first()
-        if municipality is None:
-            raise CommandError(f"municipality {options['municipality']!r} not found")
+        municipality = municipality_by_slug(options["municipality"])
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"file not found: {path}")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.models import Municipality
+from core.cli import municipality_by_slug
 from planning.services.population import movements_import
 
 
@@ -28,9 +28,7 @@ class Command(BaseCommand):
         path: Path = options["path"]
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
-        municipality = Municipality.objects.filter(slug=options["municipality"]).first()
-        if municipality is None:
-            raise CommandError(f"no municipality with slug {options['municipality']!r}")
+        municipality = municipality_by_slug(options["municipality"])
         outcome = movements_import(municipality=municipality, source=path, filename=path.name)
         data = outcome.to_json()
         if options["json"]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.models import Municipality
+from core.cli import municipality_by_slug
 from planning.services.population import population_import
 
 
@@ -30,9 +30,7 @@ class Command(BaseCommand):
         path: Path = options["path"]
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
-        municipality = Municipality.objects.filter(slug=options["municipality"]).first()
-        if municipality is None:
-            raise CommandError(f"no municipality with slug {options['municipality']!r}")
+        municipality = municipality_by_slug(options["municipality"])
         outcome = population_import(
             municipality=municipality, source=path, filename=path.name, variant=options["variant"]
         )

@@ -8,7 +8,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.models import Municipality
+from core.cli import municipality_by_slug
 from planning.models import Scenario
 from planning.selectors.projection import scenario_results_json
 from planning.services.projection import ProjectionError, projection_batch, projection_run
@@ -36,9 +36,7 @@ class Command(BaseCommand):
             return
         if not (options["municipality"] and options["scenario"]):
             raise CommandError("give --municipality and --scenario, or --all")
-        municipality = Municipality.objects.filter(slug=options["municipality"]).first()
-        if municipality is None:
-            raise CommandError(f"no municipality with slug {options['municipality']!r}")
+        municipality = municipality_by_slug(options["municipality"])
         scenario = Scenario.objects.filter(municipality=municipality, name=options["scenario"]).first()
         if scenario is None:
             raise CommandError(f"no scenario {options['scenario']!r} in {municipality.slug}")

@@ -5,7 +5,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.models import Municipality
+from core.cli import municipality_by_slug
 from planning.engine.montecarlo import DEFAULT_N_PATHS
 from planning.engine.stress import PRESETS
 from planning.selectors.resilience import run_json
@@ -44,9 +44,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args, **options):
-        municipality = Municipality.objects.filter(slug=options["municipality"]).first()
-        if municipality is None:
-            raise CommandError(f"municipality {options['municipality']!r} not found")
+        municipality = municipality_by_slug(options["municipality"])
         try:
             shocks = [json.loads(text) for text in options["shock"]]
         except ValueError as exc:

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from core.models import Municipality
+from core.cli import municipality_by_slug
 from planning.models.resilience import BalanceSheet
 from planning.services.resilience import BALANCE_FIELDS, ResilienceInputError, balance_sheet_set
 
@@ -36,9 +36,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the stored sheet as JSON")
 
     def handle(self, *args, **options):
-        municipality = Municipality.objects.filter(slug=options["municipality"]).first()
-        if municipality is None:
-            raise CommandError(f"municipality {options['municipality']!r} not found")
+        municipality = municipality_by_slug(options["municipality"])
         values = {name: options[name] for name in BALANCE_FIELDS if options[name] is not None}
         try:
             sheet, created = balance_sheet_set(
