@@ -414,39 +414,13 @@ class _ChunkPlan:
     check: bool
 
     def finish(self, lo: int, hi: int, r: np.ndarray, out: np.ndarray, scratch: np.ndarray) -> None:
-        if FUSED and self.price.factors is None and self.price.table is None:
-            self.finish_fused(lo, hi, r, out)
-        else:
-            self.finish_numpy(lo, hi, r, out, scratch)
-
-    def finish_fused(self, lo: int, hi: int, r: np.ndarray, out: np.ndarray) -> None:
-        """``finish_numpy`` in one compiled pass over the chunk (shared or no price factors)."""
-        driver0 = r[:, 0, :]
-        if self.check and not np.all(np.isfinite(driver0)):
-            raise ValueError("profiles must be finite")
-        has_driver = driver0 > 0
-        inv0 = np.divide(1.0, driver0, out=np.zeros_like(driver0), where=has_driver)
-        base = self.base[lo:hi]
-        keep = np.where(has_driver, self.persist[lo:hi], 1.0)
-        price = self.price.shared if self.price.shared is not None else np.ones((r.shape[1], r.shape[2]))
-        _finish_chunk(r, out, inv0, base * (1.0 - keep), base * keep, price)
-        if not bool(has_driver.all()):
-            self._ratio_one_without_driver(lo, hi, r, has_driver)
-
-    def _ratio_one_without_driver(self, lo: int, hi: int, r: np.ndarray, has_driver: np.ndarray) -> None:
-        """The ratio of an item without a driver is 1 by definition."""
-        without = ~has_driver
-        if bool(np.all(without == without[0])):
-            r[:, :, np.flatnonzero(without[0])] = 1.0
-        else:
-            for k in range(hi - lo):
-                r[k][:, np.flatnonzero(without[k])] = 1.0
-
-    def finish_numpy(self, lo: int, hi: int, r: np.ndarray, out: np.ndarray, scratch: np.ndarray) -> None:
         """Turn the raw driver chunk ``r`` (c, T+1, J) into the ratio in place; write amounts into ``out``.
 
         Kostenremanenz in the form base x eff = base (1 - keep) ratio + base keep max(ratio, 1), which
-        equals base x max(ratio, keep + (1 - keep) ratio) and needs one broadcast pass less.
+        equals base x max(ratio, keep + (1 - keep) ratio). An item without a driver (all-zero profile,
+        or nobody of its group in the base year) gets keep = 1: its ratio is 0 here, so eff = max(0, 1)
+        = 1 and it grows with prices only. With shared (or no) price factors this runs as one compiled
+        pass (``_finish_chunk``), else as numpy steps in the same order (bitwise the same numbers).
         """
         driver0 = r[:, 0, :]
         if self.check and not np.all(np.isfinite(driver0)):
@@ -455,21 +429,28 @@ class _ChunkPlan:
         has_driver = driver0 > 0
         inv0 = np.divide(1.0, driver0, out=np.zeros_like(driver0), where=has_driver)
         complete = bool(has_driver.all())
-        r *= inv0[:, None, :]
         base = self.base[lo:hi]
-        if self.any_persist or not complete:
-            # an item without a driver (all-zero profile, or nobody of its group in the base year) gets
-            # keep = 1: its ratio is 0 here, so eff = max(0, 1) = 1 and it grows with prices only
-            keep = np.where(has_driver, self.persist[lo:hi], 1.0)
-            np.multiply(r, (base * (1.0 - keep))[:, None, :], out=out)
-            tmp = np.maximum(r, 1.0, out=scratch[: hi - lo])
-            tmp *= (base * keep)[:, None, :]
-            out += tmp
+        keep = np.where(has_driver, self.persist[lo:hi], 1.0)
+        if FUSED and self.price.factors is None and self.price.table is None:
+            price = self.price.shared if self.price.shared is not None else np.ones(r.shape[1:])
+            _finish_chunk(r, out, inv0, base * (1.0 - keep), base * keep, price)
         else:
-            np.multiply(r, base[:, None, :], out=out)
-        self.price.apply(lo, hi, out)
-        if not complete:
-            self._ratio_one_without_driver(lo, hi, r, has_driver)
+            r *= inv0[:, None, :]
+            if self.any_persist or not complete:
+                np.multiply(r, (base * (1.0 - keep))[:, None, :], out=out)
+                tmp = np.maximum(r, 1.0, out=scratch[: hi - lo])
+                tmp *= (base * keep)[:, None, :]
+                out += tmp
+            else:
+                np.multiply(r, base[:, None, :], out=out)
+            self.price.apply(lo, hi, out)
+        if not complete:  # the ratio of an item without a driver is 1 by definition
+            without = ~has_driver
+            if bool(np.all(without == without[0])):
+                r[:, :, np.flatnonzero(without[0])] = 1.0
+            else:
+                for k in range(hi - lo):
+                    r[k][:, np.flatnonzero(without[k])] = 1.0
 
 
 #: Use the compiled one-pass chunk step where it applies (tests switch it off to compare both paths).
@@ -479,7 +460,7 @@ FUSED = True
 @numba.njit(cache=True, nogil=True)
 def _finish_chunk(r, out, inv0, scaled, kept, price):  # pragma: no cover - compiled
     """ratio = raw driver x inv0 (in place); amount = (ratio x base(1 - keep) + max(ratio, 1) x base keep)
-    x price: the numpy steps of ``finish_numpy`` in the same order, so the results are bitwise equal."""
+    x price: the numpy steps of ``_ChunkPlan.finish`` in the same order, so the results are bitwise equal."""
     c, t1, j = r.shape
     for k in range(c):
         for t in range(t1):
