@@ -27,8 +27,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 
-import numba
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -433,7 +433,7 @@ class _ChunkPlan:
         keep = np.where(has_driver, self.persist[lo:hi], 1.0)
         if FUSED and self.price.factors is None and self.price.table is None:
             price = self.price.shared if self.price.shared is not None else np.ones(r.shape[1:])
-            _finish_chunk(r, out, inv0, base * (1.0 - keep), base * keep, price)
+            _compiled_finish_chunk()(r, out, inv0, base * (1.0 - keep), base * keep, price)
         else:
             r *= inv0[:, None, :]
             if self.any_persist or not complete:
@@ -457,8 +457,16 @@ class _ChunkPlan:
 FUSED = True
 
 
-@numba.njit(cache=True, nogil=True)
-def _finish_chunk(r, out, inv0, scaled, kept, price):  # pragma: no cover - compiled
+@cache
+def _compiled_finish_chunk():
+    """``_finish_chunk`` compiled by numba, on first use: importing numba costs every process (web,
+    worker, commands) a noticeable start-up time, and only projections need it."""
+    import numba
+
+    return numba.njit(cache=True, nogil=True)(_finish_chunk)
+
+
+def _finish_chunk(r, out, inv0, scaled, kept, price):
     """ratio = raw driver x inv0 (in place); amount = (ratio x base(1 - keep) + max(ratio, 1) x base keep)
     x price: the numpy steps of ``_ChunkPlan.finish`` in the same order, so the results are bitwise equal."""
     c, t1, j = r.shape
