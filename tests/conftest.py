@@ -89,10 +89,12 @@ def _detach_playwright_loop(request):
 
 
 @pytest.fixture(autouse=True)
-def _eager_jobs(settings):
-    """Jobs run at once inside tests, unless a test asks for a real worker."""
+def _test_settings(settings, tmp_path):
+    """Jobs run at once inside tests, unless a test asks for a real worker; stored files (uploads,
+    source copies, exports) go to the test's own folder, never into the checkout's var/."""
     settings.TASK_MODE = "eager"
     settings.AXES_ENABLED = True
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls between

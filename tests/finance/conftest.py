@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import real_data
+from tests.finance.factories import import_bytes, sample_csv
 
 
 @pytest.fixture
@@ -54,3 +55,9 @@ def make_xlsx() -> Callable[..., bytes]:
         return buffer.getvalue()
 
     return build
+
+
+@pytest.fixture
+def version(municipality):
+    """The sample budget imported through the real service, as version "Entwurf"."""
+    return import_bytes(municipality, sample_csv(), label="Entwurf").version

@@ -16,11 +16,6 @@ pytestmark = pytest.mark.django_db
 BASE = "/api/v1/municipalities/musterstadt/budget"
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def finance_client(api_client, municipality, member_factory):
     api_client.force_authenticate(member_factory(municipality, Role.FINANCE))
@@ -31,11 +26,6 @@ def finance_client(api_client, municipality, member_factory):
 def viewer_client(api_client, municipality, member_factory):
     api_client.force_authenticate(member_factory(municipality, Role.VIEWER))
     return api_client
-
-
-@pytest.fixture
-def version(municipality):
-    return import_bytes(municipality, sample_csv(), label="Entwurf").version
 
 
 def test_outsider_gets_404_everywhere(api_client, outsider, version):

@@ -14,11 +14,6 @@ from tests.finance.factories import PLAN_2024, real_path, sample_csv
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def run(*args: str) -> tuple[int, dict]:
     """Run a command, return (exit code, the one JSON object it printed)."""
     out = StringIO()

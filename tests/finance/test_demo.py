@@ -13,11 +13,6 @@ from finance.models import BudgetVersion
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def test_demo_csv_is_an_sap_style_export():
     data = budget_csv()
     assert data == budget_csv()  # deterministic: re-imports are recognised as unchanged

@@ -20,11 +20,6 @@ pytestmark = pytest.mark.django_db
 URL = "/kommunen/musterstadt/haushalt/"
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def kaemmerei(client, municipality, member_factory):
     client.force_login(member_factory(municipality, Role.FINANCE))
@@ -35,11 +30,6 @@ def kaemmerei(client, municipality, member_factory):
 def viewer(client, municipality, member_factory):
     client.force_login(member_factory(municipality, Role.VIEWER))
     return client
-
-
-@pytest.fixture
-def version(municipality):
-    return import_bytes(municipality, sample_csv(), label="Entwurf").version
 
 
 def _text(response) -> str:

@@ -14,11 +14,6 @@ pytestmark = pytest.mark.django_db
 URL = "/kommunen/musterstadt/haushalt/"
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def objects(municipality):
     version = import_bytes(municipality, sample_csv()).version

@@ -29,11 +29,6 @@ from tests.finance.factories import PLAN_2024, generated_csv, import_bytes, real
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def _plan(totals, year=2024, phase="plan", statement="results"):
     return next(r for r in totals if (r["year"], r["phase"], r["statement"]) == (year, phase, statement))
 
