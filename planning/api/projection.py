@@ -193,8 +193,8 @@ class PopulationProjectView(_MunicipalityView, APIView):
         return Response(PopulationSeriesSerializer(series, many=True).data, status=status.HTTP_201_CREATED)
 
 
-class ScenarioListView(_MunicipalityView, generics.ListCreateAPIView):
-    """Scenarios of the municipality; POST creates one (the projection is not started: POST .../run/)."""
+class _ScenarioView(_MunicipalityView):
+    """The municipality's scenarios; the serializer checks names and references against it."""
 
     serializer_class = ScenarioSerializer
 
@@ -207,6 +207,10 @@ class ScenarioListView(_MunicipalityView, generics.ListCreateAPIView):
         if getattr(self, "swagger_fake_view", False):
             return super().get_serializer_context()
         return {**super().get_serializer_context(), "municipality": self.municipality}
+
+
+class ScenarioListView(_ScenarioView, generics.ListCreateAPIView):
+    """Scenarios of the municipality; POST creates one (the projection is not started: POST .../run/)."""
 
     def perform_create(self, serializer):
         try:
@@ -223,21 +227,10 @@ _CONFLICT = {409: OpenApiTypes.OBJECT}  # {"detail": ..., "current_revision": n}
     put=extend_schema(responses={**_CONFLICT, 200: ScenarioSerializer}),
     patch=extend_schema(responses={**_CONFLICT, 200: ScenarioSerializer}),
 )
-class ScenarioDetailView(_MunicipalityView, generics.RetrieveUpdateDestroyAPIView):
+class ScenarioDetailView(_ScenarioView, generics.RetrieveUpdateDestroyAPIView):
     """One scenario; PATCH changes settings (stored results are removed), DELETE removes it."""
 
-    serializer_class = ScenarioSerializer
     lookup_url_kwarg = "scenario_id"
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Scenario.objects.none()
-        return sel.scenarios_of(self.municipality)
-
-    def get_serializer_context(self):
-        if getattr(self, "swagger_fake_view", False):
-            return super().get_serializer_context()
-        return {**super().get_serializer_context(), "municipality": self.municipality}
 
     def update(self, request, *args, **kwargs):
         try:
