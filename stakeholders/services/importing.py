@@ -161,6 +161,8 @@ def _number(raw: str, *, integer: bool = False) -> Decimal | int:
     text = raw.strip().replace(" ", "").replace("€", "")
     if "," in text:
         text = text.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"\d{1,3}(\.\d{3})+", text):  # German thousands separators: 2.400
+        text = text.replace(".", "")
     try:
         value = Decimal(text)
     except InvalidOperation as exc:
@@ -237,7 +239,10 @@ def check_rows(
         if not values.get("sector") and not any(p.line == line for p in problems):
             problems.append(ImportProblem(line, column_of["sector"], _("Sektor fehlt")))
             continue
-        if bool(assessment.get("influence")) != bool(assessment.get("interest")):
+        converted = not any(
+            p.line == line and p.column in {column_of.get(k) for k in ASSESSMENT_COLUMNS} for p in problems
+        )
+        if converted and bool(assessment.get("influence")) != bool(assessment.get("interest")):
             missing = "interest" if assessment.get("influence") else "influence"
             problems.append(
                 ImportProblem(
