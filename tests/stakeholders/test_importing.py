@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 
 GOOD = (
     "Name;Typ;Sektor;Art;Sozialraum;Schlagworte;Haltung;Ehrenamtsstunden;Geld;Personal;Einfluss;Interesse\n"
-    "AWO Ortsverein;Organisation;Dritter Sektor;Wohlfahrtsverband;Nord;Senioren, Kita;unterstützend;2.400;5.000,50;2,5;4;5\n"
+    "AWO Ortsverein;Organisation;Dritter Sektor;Wohlfahrtsverband;Nord;Senioren, Kita;unterstützend;"
+    "2.400;5.000,50;2,5;4;5\n"
     "Sparkasse;;Markt;Unternehmen;;;neutral;;15000;;4;1\n"
 )
 
@@ -42,16 +43,16 @@ def test_a_good_csv_is_previewed_then_applied(municipality, planner):
 def test_bad_rows_are_named_by_line_column_and_reason_and_nothing_is_imported(municipality):
     StakeholderFactory(municipality=municipality, name="Caritas")
     data = (
-        "Name,Sektor,Einfluss,Interesse,Ehrenamtsstunden,E-Mail,Typ\n"
-        "Gut e.V.,third,2,2,10,,\n"
-        ",third,,,,,\n"
-        "Caritas,third,,,,,\n"
-        "Kirche,Kirche,,,,,\n"
-        "Zahl e.V.,market,7,2,zehn,,\n"
-        "Mail e.V.,market,,,,keine-mail,\n"
-        "Erika,informal,,,,,Person\n"
-        "Gut e.V.,public,,,,,\n"
-    ).encode()
+        b"Name,Sektor,Einfluss,Interesse,Ehrenamtsstunden,E-Mail,Typ\n"
+        b"Gut e.V.,third,2,2,10,,\n"
+        b",third,,,,,\n"
+        b"Caritas,third,,,,,\n"
+        b"Kirche,Kirche,,,,,\n"
+        b"Zahl e.V.,market,7,2,zehn,,\n"
+        b"Mail e.V.,market,,,,keine-mail,\n"
+        b"Erika,informal,,,,,Person\n"
+        b"Gut e.V.,public,,,,,\n"
+    )
     batch = services.import_check(municipality=municipality, data=data, filename="b.csv")
     problems = {(p["line"], p["column"]): p["reason"] for p in batch.problems}
     assert "Name fehlt" in problems[(3, "Name")]
