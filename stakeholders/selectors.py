@@ -78,7 +78,7 @@ def stakeholder_search(
     if params.get("overdue"):
         late = Engagement.objects.filter(stakeholder=OuterRef("pk")).overdue(timezone.localdate())
         qs = qs.filter(Exists(late))
-    return qs.order_by("name", "pk")
+    return qs.select_related("municipality").order_by("name", "pk")
 
 
 def districts_of(municipality: Municipality) -> list[str]:
@@ -248,7 +248,7 @@ def overdue_follow_ups(municipality: Municipality, today: dt.date | None = None)
     return (
         Engagement.objects.filter(municipality=municipality)
         .overdue(today)
-        .select_related("stakeholder")
+        .select_related("stakeholder__municipality")
         .order_by("due_on", "pk")
     )
 

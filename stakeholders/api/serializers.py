@@ -78,6 +78,13 @@ class RelationshipSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id"]
 
+    def to_representation(self, instance: Relationship) -> dict:
+        data = super().to_representation(instance)
+        ends = (instance.source, instance.target)
+        if not self.context.get("personal") and any(e.entity == Stakeholder.Entity.PERSON for e in ends):
+            data["note"] = ""
+        return data
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         municipality = self.context.get("municipality")

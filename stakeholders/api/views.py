@@ -204,7 +204,11 @@ class RelationshipViewSet(
     def get_queryset(self):
         if self._fake():
             return Relationship.objects.none()
-        return Relationship.objects.filter(municipality=self.municipality).order_by("pk")
+        return (
+            Relationship.objects.filter(municipality=self.municipality)
+            .select_related("source", "target")
+            .order_by("pk")
+        )
 
     def perform_create(self, serializer):
         try:
