@@ -48,8 +48,10 @@ def test_create_edit_and_a_stale_edit(client, municipality, planner):
     )  # fmt: skip
     tafel = Stakeholder.objects.get(name="Tafel")
     assert response.status_code == 302 and tafel.tags == ["Armut", "Ehrenamt"]
-    form = {"entity": "organisation", "name": "Tafel e.V.", "sector": "third", "kind": "club",
-            "attitude": "supportive", "volunteer_hours": 100, "money": "0", "staff": "0", "revision": 1}  # fmt: skip
+    form = {
+        "entity": "organisation", "name": "Tafel e.V.", "sector": "third", "kind": "club",
+        "attitude": "supportive", "volunteer_hours": 100, "money": "0", "staff": "0", "revision": 1,
+    }  # fmt: skip
     assert client.post(url(municipality, "edit", pk=tafel.pk), form).status_code == 302
     stale = client.post(url(municipality, "edit", pk=tafel.pk), {**form, "name": "Tafel Alt"})
     assert stale.status_code == 200 and "inzwischen geändert" in stale.content.decode()
@@ -95,7 +97,8 @@ def test_assess_link_and_log_from_the_detail_page(client, municipality, planner)
     index = client.get(url(municipality, "index")).content.decode()
     assert "Überfällige nächste Schritte" in index
     # a stakeholder of another municipality cannot be linked
-    response = client.post(url(municipality, "link", pk=a.pk), {"target": StakeholderFactory().pk, "kind": "cooperation", "strength": 3, "direction": "mutual", "valid_from": "2025-01-01"})  # fmt: skip
+    foreign = {"target": StakeholderFactory().pk, "kind": "cooperation", "strength": 3, "direction": "mutual"}
+    response = client.post(url(municipality, "link", pk=a.pk), {**foreign, "valid_from": "2025-01-01"})
     assert response.status_code == 302 and Relationship.objects.count() == 1
 
 
