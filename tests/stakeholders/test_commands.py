@@ -33,15 +33,11 @@ def test_export_pseudonymises_persons_unless_asked(municipality, tmp_path):
     StakeholderFactory(municipality=municipality, name="Caritas")
     PersonFactory(municipality=municipality, name="Erika Geheim")
     target = tmp_path / "out.csv"
-    call_command(
-        "export_stakeholders", "--municipality", "musterstadt", "--output", str(target), stdout=io.StringIO()
-    )
+    args = ("export_stakeholders", "--municipality", "musterstadt", "--output", str(target))
+    call_command(*args, stdout=io.StringIO())
     text = target.read_text(encoding="utf-8-sig")
     assert "Caritas" in text and "Erika Geheim" not in text
-    call_command(
-        "export_stakeholders", "--municipality", "musterstadt", "--output", str(target), "--with-personal-data",
-        stdout=io.StringIO(),
-    )  # fmt: skip
+    call_command(*args, "--with-personal-data", stdout=io.StringIO())
     assert "Erika Geheim" in target.read_text(encoding="utf-8-sig")
 
 
