@@ -37,7 +37,7 @@ def _jitter(pk: int) -> tuple[float, float]:
     """A small fixed offset per stakeholder so that equal scores do not hide each other."""
     angle = (pk * 2.399963) % (2 * math.pi)  # golden angle
     radius = 0.12 + 0.14 * ((pk * 7919) % 10) / 10
-    return radius * math.cos(angle), radius * math.sin(angle)
+    return round(radius * math.cos(angle), 3), round(radius * math.sin(angle), 3)
 
 
 def grid_figure(points: list[dict], *, personal: bool, urls: dict[int, str]) -> dict[str, Any]:
@@ -53,8 +53,8 @@ def grid_figure(points: list[dict], *, personal: bool, urls: dict[int, str]) -> 
         for p in mine:
             s = p["stakeholder"]
             dx, dy = _jitter(s.pk)
-            xs.append(p["interest"] + dx)
-            ys.append(p["influence"] + dy)
+            xs.append(round(p["interest"] + dx, 3))
+            ys.append(round(p["influence"] + dy, 3))
             texts.append(
                 f"{display_name(s, personal)}<br>"
                 f"{_('Einfluss')} {p['influence']} · {_('Interesse')} {p['interest']}"
@@ -152,7 +152,7 @@ def sector_layout(groups: dict[int, str]) -> dict[int, tuple[float, float]]:
         for i, node in enumerate(nodes):
             r = spread * math.sqrt(i + 0.5)
             theta = i * 2.399963
-            positions[node] = (cx + r * math.cos(theta), cy + r * math.sin(theta))
+            positions[node] = (round(cx + r * math.cos(theta), 4), round(cy + r * math.sin(theta), 4))
     return positions
 
 
