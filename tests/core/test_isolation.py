@@ -38,7 +38,7 @@ from finance import services as finance_services
 from finance.demo import budget_csv
 from finance.models import BudgetDataset, BudgetUpload, BudgetVersion, ImportProfile
 from planning.models import AgeProfile, BalanceSheet, PopulationSeries, ResilienceRun, Scenario
-from planning.services.projection import age_profile_set
+from planning.projection.services import age_profile_set
 from stakeholders import services as stakeholder_services
 from stakeholders.models import Engagement, Relationship, Stakeholder
 from swot import exports
