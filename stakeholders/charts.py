@@ -43,7 +43,9 @@ def _jitter(pk: int) -> tuple[float, float]:
 def grid_figure(points: list[dict], *, personal: bool, urls: dict[int, str]) -> dict[str, Any]:
     """The power-interest grid: interest across, influence up, the four quadrants with their strategy,
     one trace per sector, and an arrow from the earlier position where a stakeholder moved."""
-    strategies = dict(Assessment.Strategy.choices)
+    strategies = {k: str(v) for k, v in Assessment.Strategy.choices}
+    salience = {k: str(v) for k, v in SALIENCE_LABELS.items()}
+    influence_label, interest_label = _("Einfluss"), _("Interesse")
     data = []
     for sector, label in Sector.choices:
         mine = [p for p in points if p["stakeholder"].sector == sector]
@@ -57,8 +59,8 @@ def grid_figure(points: list[dict], *, personal: bool, urls: dict[int, str]) -> 
             ys.append(round(p["influence"] + dy, 3))
             texts.append(
                 f"{display_name(s, personal)}<br>"
-                f"{_('Einfluss')} {p['influence']} · {_('Interesse')} {p['interest']}"
-                f"<br>{SALIENCE_LABELS[p['salience']]} · {strategies.get(p['strategy'], '')}"
+                f"{influence_label} {p['influence']} · {interest_label} {p['interest']}"
+                f"<br>{salience[p['salience']]} · {strategies.get(p['strategy'], '')}"
             )
             links.append(urls[s.pk])
         data.append(
