@@ -180,6 +180,15 @@ def snapshot_for(municipality: Municipality, on: dt.date) -> NetworkSnapshot | N
     )
 
 
+def snapshots_of(municipality: Municipality) -> QuerySet[NetworkSnapshot]:
+    """Stored network analyses, newest graph date first (without their measures)."""
+    return (
+        NetworkSnapshot.objects.filter(municipality=municipality)
+        .only("graph_date", "computed_at", "nodes", "edges")
+        .order_by("-graph_date", "-computed_at")
+    )
+
+
 def shadow_wage(municipality: Municipality, on: dt.date) -> ShadowWage | None:
     """The shadow wage valid on ``on``: the municipality's own rate if it set one by then, else the
     installation's default."""

@@ -175,9 +175,8 @@ def assess(request, municipality, pk: int):
     stakeholder = _stakeholder(municipality, pk)
     form = AssessmentForm(request.POST)
     if form.is_valid():
-        values = {k: v for k, v in form.cleaned_data.items()}
         try:
-            services.assessment_add(stakeholder=stakeholder, assessor=request.user, **values)
+            services.assessment_add(stakeholder=stakeholder, assessor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -437,9 +436,7 @@ def network_page(request, municipality):
             node_count=len(stakeholders),
             tie_count=len(ties),
             size_by=size_by,
-            snapshots=selectors.NetworkSnapshot.objects.filter(municipality=municipality).only(
-                "graph_date", "computed_at", "nodes", "edges"
-            )[:10],
+            snapshots=selectors.snapshots_of(municipality)[:10],
         ),
     )
 

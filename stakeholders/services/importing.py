@@ -104,12 +104,15 @@ def parse_table(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, 
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows: list[tuple[int, list[str]]] = []
     header: list[str] | None = None
-    for cells in reader:
-        if header is None:
-            header = cells
-            continue
-        if any(c.strip() for c in cells):
-            rows.append((reader.line_num, cells))
+    try:
+        for cells in reader:
+            if header is None:
+                header = cells
+                continue
+            if any(c.strip() for c in cells):
+                rows.append((reader.line_num, cells))
+    except csv.Error as exc:
+        raise ValueError(_("Zeile %(line)s: %(error)s") % {"line": reader.line_num, "error": exc}) from exc
     return header or [], rows
 
 
