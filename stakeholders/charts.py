@@ -201,6 +201,8 @@ def network_figure(
             }
         )
     top = max(degree.values(), default=0) or 1
+    labels = {k: str(v) for k, v in (("degree", _("Grad")), ("between", _("Zwischen")), ("close", _("Nähe")))}
+    labels["eigen"] = str(_("Eigenvektor"))
     for sector, label in Sector.choices:
         nodes = [pk for pk, s in stakeholders.items() if s.sector == sector]
         if not nodes:
@@ -213,8 +215,8 @@ def network_figure(
             text = display_name(stakeholders[pk], personal)
             if m:
                 text += (
-                    f"<br>{_('Grad')} {m['degree']:.2f} · {_('Zwischen')} {m['betweenness']:.3f}"
-                    f"<br>{_('Nähe')} {m['closeness']:.2f} · {_('Eigenvektor')} {m['eigenvector']:.2f}"
+                    f"<br>{labels['degree']} {m['degree']:.2f} · {labels['between']} {m['betweenness']:.3f}"
+                    f"<br>{labels['close']} {m['closeness']:.2f} · {labels['eigen']} {m['eigenvector']:.2f}"
                 )
             texts.append(text)
         data.append(

@@ -406,6 +406,7 @@ def network_page(request, municipality):
         size_by=size_by,
     )
     table = []
+    sector_labels = {k: str(v) for k, v in Sector.choices}
     if snapshot:
         for key, m in snapshot.measures.items():
             s = stakeholders.get(int(key))
@@ -414,7 +415,7 @@ def network_page(request, municipality):
                 {
                     "name": display_name(s, personal) if s else f"#{key}",
                     "pk": int(key),
-                    "sector": s.get_sector_display() if s else "",
+                    "sector": sector_labels.get(s.sector, "") if s else "",
                     **m,
                     "roles": [roles.get(r, 0) for r in ROLES],
                     "brokerage": sum(roles.get(r, 0) for r in ROLES),
