@@ -181,6 +181,25 @@ def test_planning_reads_finance_only_through_its_read_api():
     assert offenders == []
 
 
+#: Planning features, lower first: a feature may import the ones before it, never those after it.
+FEATURE_ORDER = ("population", "projection", "resilience")
+
+
+def test_a_planning_feature_never_imports_a_higher_one():
+    def feature(dotted: str) -> str | None:
+        parts = dotted.split(".")
+        return parts[1] if len(parts) > 2 and parts[0] == "planning" and parts[1] in FEATURE_ORDER else None
+
+    offenders = [
+        f"{module.path.relative_to(ROOT)}:{line} imports {name}"
+        for module in modules()
+        if (own := feature(module.name)) is not None
+        for line, name in module.imports()
+        if (other := feature(name)) is not None and FEATURE_ORDER.index(other) > FEATURE_ORDER.index(own)
+    ]
+    assert offenders == []
+
+
 def test_pure_engines_import_no_django():
     offenders = [
         f"{module.path.relative_to(ROOT)}:{line} imports {name}"
@@ -203,6 +222,11 @@ def test_pure_engines_import_no_django():
             test_planning_reads_finance_only_through_its_read_api,
         ),
         ("planning.engine.scenarios", "django.db.models", test_pure_engines_import_no_django),
+        (
+            "planning.population.services",
+            "planning.projection.services.projection_run",
+            test_a_planning_feature_never_imports_a_higher_one,
+        ),
     ],
 )
 def test_the_rules_catch_a_wrong_import(monkeypatch, module, name, rule):

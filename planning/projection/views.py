@@ -26,9 +26,8 @@ from planning.engine.task_types import PRODUCT_AREA_TASK_TYPES, TASK_TYPES, Task
 from planning.models import AgeProfile, Scenario
 from planning.population import selectors as pop_sel
 from planning.population import services as pop_services
-from planning.projection import charts as charts
+from planning.projection import charts, services
 from planning.projection import selectors as sel
-from planning.projection import services as services
 from planning.projection.forms import (
     AgeProfileForm,
     ScenarioForm,

@@ -21,7 +21,6 @@ from planning.population.api.serializers import (
     PopulationSeriesSerializer,
     PopulationUploadSerializer,
 )
-from planning.projection import services as services
 
 
 class _MunicipalityView(MunicipalityScoped):

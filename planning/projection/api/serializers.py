@@ -8,7 +8,7 @@ from rest_framework.exceptions import ValidationError
 from finance import selectors as finance_selectors
 from finance.models import BudgetVersion
 from planning.models import PopulationSeries, Scenario
-from planning.projection import services as services
+from planning.projection import services
 
 
 class ScenarioSerializer(serializers.ModelSerializer):

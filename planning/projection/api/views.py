@@ -22,7 +22,7 @@ from core.api.serializers import JobSerializer
 from core.permissions import Capability, MunicipalityScoped
 from planning.models import Scenario
 from planning.projection import selectors as sel
-from planning.projection import services as services
+from planning.projection import services
 from planning.projection.api.serializers import ScenarioSerializer
 
 

@@ -25,8 +25,7 @@ from rest_framework.views import APIView
 from core.permissions import Capability, MunicipalityScoped
 from planning.engine.stress import PRESETS
 from planning.resilience import indicators as indicator_selectors
-from planning.resilience import selectors as selectors
-from planning.resilience import services as services
+from planning.resilience import selectors, services
 from planning.resilience.api.serializers import (
     BalanceSheetSerializer,
     ResilienceJobSerializer,
