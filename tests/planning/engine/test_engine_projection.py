@@ -368,3 +368,11 @@ def test_growth_rule_uses_account_group_and_direction(land, expected):
         land=land,
     )
     np.testing.assert_array_equal(rates, expected)
+
+
+def test_engine_driver_levels_are_the_stored_assignment_levels():
+    # The engine resolves the planner's drivers by the level names stored with AgeProfile
+    from planning.engine.scenarios import LEVELS
+    from planning.projection.models import ProfileLevel
+
+    assert tuple(level.value for level in ProfileLevel) == LEVELS  # most specific first
