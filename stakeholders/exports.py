@@ -1,6 +1,7 @@
 """Registry exports as CSV (``;``, decimal comma, BOM: what Excel in German expects) and XLSX, guarded
-against spreadsheet formula injection like finance's exports: a text cell starting with ``=``, ``+``,
-``-``, ``@``, tab or carriage return gets a leading single quote. Persons' names and contacts appear only
+against spreadsheet formula injection with ``core.downloads.safe_text`` (a text cell starting with ``=``,
+``+``, ``-``, ``@``, tab or carriage return gets a leading single quote). Own writers because the registry
+has no title row and its sheet is "Akteure". Persons' names and contacts appear only
 for those who may see them (``stakeholders.privacy``); erased persons never have any."""
 
 from __future__ import annotations
@@ -11,15 +12,10 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from core.downloads import XLSX_TYPE, safe_text
 from stakeholders.privacy import display_name
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def safe_text(value: str) -> str:
-    """Neutralise a text cell that a spreadsheet would evaluate as a formula."""
-    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+__all__ = ["XLSX_TYPE", "registry_table", "safe_text", "to_csv", "to_xlsx"]
 
 
 def registry_table(stakeholders, latest: dict[int, dict], *, personal: bool) -> tuple[list[str], list[list]]:
