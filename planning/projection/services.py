@@ -39,6 +39,7 @@ from planning.engine.projection import EXPENSE_SIGN, FLAT_GROUPS, REVENUE_SIGN, 
 from planning.engine.scenarios import DriverChoice, Item, ScenarioData, ScenarioOutput, project_scenarios
 from planning.models import AgeProfile, PopulationSeries, ProjectionResult, ProjectionYear, Scenario
 from planning.population.selectors import population_tables
+from planning.projection import binary_copy
 from planning.projection.models import ProfileLevel, TaskTypeAssignment
 
 #: Demographic ratios are stored to 6 decimals (enough to explain a line; shorter COPY text).
@@ -321,26 +322,17 @@ def _scenario_data(
 
 
 # -- store ----------------------------------------------------------------------------------------------
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_rows(output: ScenarioOutput) -> list[str]:
-    """COPY text lines of one scenario (the hot loop of the store step: one f-string per row)."""
+def _copy_tuples(output: ScenarioOutput) -> list[bytes]:
+    """Binary COPY tuples of one scenario, built from the engine's arrays (``binary_copy``)."""
     e = output.inputs
-    years = [f"{e.scenario.pk}\t{year}\t" for year in e.years]
-    cents, ratios = output.cents.tolist(), output.ratio.round(RATIO_DECIMALS).tolist()
-    lines: list[str] = []
-    for j, (area, group, product, account_group, direction) in enumerate(e.items):
-        product = product.translate(_COPY_ESCAPES)
-        middle = f"{area}\t{group}\t{product}\t{account_group}\t{direction}\t"
-        end = f"\t{e.drivers[j]}\n"
-        lines.extend(
-            [
-                f"{years[t]}{middle}{c / 100:.2f}\t{r}{end}"
-                for t, (c, r) in enumerate(zip(cents[j], ratios[j], strict=True))
-            ]
-        )
-    return lines
+    return binary_copy.result_tuples(
+        scenario_id=e.scenario.pk,
+        years=e.years,
+        items=e.items,
+        drivers=e.drivers,
+        cents=output.cents,
+        ratio=output.ratio.round(RATIO_DECIMALS),
+    )
 
 
 def _result_objects(output: ScenarioOutput) -> list[ProjectionResult]:
@@ -413,15 +405,17 @@ def projection_store(outputs: Sequence[ScenarioOutput], *, use_copy: bool | None
         ProjectionResult.objects.filter(scenario_id__in=ids)._raw_delete(ProjectionResult.objects.db)
         ProjectionYear.objects.filter(scenario_id__in=ids).delete()
         if use_copy:
-            table, columns = ProjectionResult._meta.db_table, ", ".join(ProjectionResult.COPY_COLUMNS)
+            table, columns = ProjectionResult._meta.db_table, ", ".join(binary_copy.COLUMNS)
             with (
                 connection.cursor() as cursor,
-                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy,
             ):
+                copy.write(binary_copy.SIGNATURE)
                 for output in outputs:
-                    lines = _copy_rows(output)
-                    copy.write("".join(lines))
-                    written += len(lines)
+                    for chunk in _copy_tuples(output):
+                        copy.write(chunk)
+                    written += output.cents.size
+                copy.write(binary_copy.TRAILER)
         else:
             for output in outputs:
                 objects = _result_objects(output)
