@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 
 from core.models import Role
 from tests.factories import MembershipFactory, MunicipalityFactory, UserFactory
@@ -95,6 +96,7 @@ def _test_settings(settings, tmp_path):
     settings.TASK_MODE = "eager"
     settings.AXES_ENABLED = True
     settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()  # cached explorer fragments (Redis with REDIS_URL) never outlive a test
 
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls between
