@@ -89,6 +89,9 @@ class RowReader:
             fresh: Any = parser
         else:
             zeros, memo_get, fresh = parser.zeros, parser.memo.get, parser.fresh
+        if long_layout:
+            yield from self._run_long(text, width, is_xlsx)
+            return
         record = BudgetRecord
         buffer: list[BudgetRecord] = []
         append = buffer.append
@@ -185,6 +188,84 @@ class RowReader:
             stats.records += len(buffer)
             yield buffer
         self._report_skipped()
+
+    def _run_long(self, text: Any, width: int, is_xlsx: bool) -> Iterator[list[BudgetRecord]]:
+        """Long layouts are read whole (see ``long``), then handed out in chunks."""
+        from .long import LongReader
+
+        add = self.result._add
+
+        def rows() -> Iterator[tuple[int, list[Any]]]:
+            for line, cells in self.table.rows():
+                size = len(cells)
+                if size != width:
+                    if size > width and any(text(c) for c in cells[width:] if c is not None):
+                        add(make_issue("ragged_row", line=line, found=size, expected=width))
+                        continue
+                    if size < width:
+                        if not is_xlsx:
+                            add(make_issue("ragged_row", line=line, found=size, expected=width))
+                            continue
+                        cells = cells + [None] * (width - size)
+                yield line, cells
+
+        records = LongReader(self).run(rows(), text)
+        sums, stats = self.result._sums, self.result.stats
+        for record in records:
+            key = (record.year, record.phase, record.statement, record.direction)
+            sums[key] = sums.get(key, ZERO) + record.amount
+        stats.zero_amounts += self.zero_amounts
+        self.zero_amounts = 0
+        self._report_skipped()
+        for start in range(0, len(records), self.result.chunk_size):
+            chunk = records[start : start + self.result.chunk_size]
+            stats.records += len(chunk)
+            yield chunk
+
+    def _long_year_phase(self, line: int, cells: list[Any], text: Any, reader: Any) -> tuple[int, str] | None:
+        """(year, phase) of a long-layout row: the file's phase column or amount header before a default."""
+        from .long import read_year
+
+        idx, header, add, m = self.index, self.table.header, self.result._add, self.result.mapping
+        if "year" in idx:
+            raw = cells[idx["year"]]
+            year = self.year_cache.get(raw)
+            if year is None:
+                year = self._remember_year(raw, read_year(cell_text(raw)))
+            column = header[idx["year"]]
+        else:
+            raw = cells[idx["date"]]
+            year = self.year_cache.get(raw)
+            if year is None:
+                year = self._remember_year(raw, _read_date_year(raw))
+            column = header[idx["date"]]
+        if isinstance(year, str):
+            add(
+                make_issue(
+                    year, line=line, column=column, value=cell_text(raw), min_year=MIN_YEAR, max_year=MAX_YEAR
+                )
+            )
+            return None
+        phase = None
+        if "phase" in idx:
+            phase_text = text(cells[idx["phase"]])
+            if phase_text:
+                phase = reader.phase(phase_text)
+                if phase is None:
+                    add(make_issue("unknown_phase", line=line, column=header[idx["phase"]], value=phase_text))
+                    return None
+        phase = phase or m.header_phase or m.default_phase
+        if phase is None:
+            add(
+                make_issue(
+                    "unknown_phase",
+                    line=line,
+                    column=header[idx["phase"]] if "phase" in idx else None,
+                    value="",
+                )
+            )
+            return None
+        return year, phase
 
     def _other_row(
         self,

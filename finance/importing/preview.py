@@ -12,8 +12,9 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any
 
-from .issues import ERROR, ImportFileError, ImportIssue
-from .mapping import Mapping, _propose, header_fingerprint
+from .detect import Detection
+from .issues import ERROR, ImportFileError, ImportIssue, make_issue
+from .mapping import Mapping, header_fingerprint, propose_with_detection
 from .parser import ParseResult, ParseStats
 from .records import BudgetRecord
 from .sources import XLSX, Source, open_table
@@ -40,6 +41,7 @@ class Preview:
     totals: list[dict[str, Any]] = field(default_factory=list)
     issues: list[ImportIssue] = field(default_factory=list)
     stats: ParseStats = field(default_factory=ParseStats)
+    detection: Detection | None = None
 
     @property
     def layout(self) -> str | None:
@@ -71,6 +73,7 @@ class Preview:
             "totals": [{k: plain(v) for k, v in row.items()} for row in self.totals],
             "issues": [issue.to_dict() for issue in self.issues],
             "stats": self.stats.to_dict(),
+            "detection": self.detection.to_dict() if self.detection else None,
             "ok": self.ok,
         }
 
@@ -103,7 +106,9 @@ def preview(
                     sample = [cells for _, cells in islice(rows, SAMPLE_ROWS)]
                 finally:
                     rows.close()  # releases the text wrapper before the full pass re-reads the file
-                mapping, notes = _propose(table.header, sample, land, info.delimiter)
+                mapping, notes, result.detection = propose_with_detection(
+                    table.header, sample, land, info.delimiter
+                )
                 if info.format == XLSX:
                     mapping.sheet = info.sheet
                 result.mapping, result.mapping_proposed = mapping, True
@@ -111,13 +116,22 @@ def preview(
                 result.fingerprint_matches = (
                     mapping.header_fingerprint == result.fingerprint if mapping.header_fingerprint else None
                 )
-            used = set(mapping.mapped_columns().values()) | {v.column for v in mapping.value_columns}
+            used = mapping.used_columns()
             result.unmapped_columns = [h for h in table.header if h not in used]
             parsed = ParseResult(table, mapping, max_errors=max_errors)
             for chunk in parsed.chunks():
                 if len(result.records) < n:
                     result.records.extend(chunk[: n - len(result.records)])
             result.issues = notes + parsed.issues
+            if result.detection is not None and any(i.code == "mapping_incomplete" for i in result.issues):
+                # a whole-file rejection names the file's columns and why each did not qualify
+                result.issues.append(
+                    make_issue(
+                        "column_report",
+                        report_de=result.detection.summary(True),
+                        report_en=result.detection.summary(False),
+                    )
+                )
             result.totals = parsed.totals()
             result.stats = parsed.stats
     except ImportFileError as exc:

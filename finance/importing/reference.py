@@ -21,6 +21,14 @@ from dataclasses import dataclass, field
 
 RESULTS = "results"  # Ergebnisplan / Ergebnisrechnung
 FINANCIAL = "financial"  # Finanzplan / Finanzrechnung
+# Kameral budgets (Kameralistik) are never doppik statements: their two parts are stored as what they are.
+KAMERAL_ADMIN = "kameral_vwh"  # Verwaltungshaushalt: current receipts and spending
+KAMERAL_CAPITAL = "kameral_vmh"  # Vermögenshaushalt: capital receipts and spending
+KAMERAL_COMBINED = "kameral"  # both parts together, when the file does not separate them (user's word)
+STATEMENTS = (RESULTS, FINANCIAL, KAMERAL_ADMIN, KAMERAL_CAPITAL, KAMERAL_COMBINED)
+KAMERAL_STATEMENTS = frozenset({KAMERAL_ADMIN, KAMERAL_CAPITAL, KAMERAL_COMBINED})
+DOPPIK = "doppik"
+KAMERAL = "kameral"
 REVENUE = "revenue"
 EXPENSE = "expense"
 

@@ -393,7 +393,8 @@ def room_to_act(municipality: Municipality, scenario: Scenario | None) -> dict[s
     Without a computed scenario, "today" is the latest plan year of the newest budget version and
     there is no projected column.
     """
-    from finance.models import BudgetRollup, BudgetVersion
+    from finance import selectors as finance_selectors
+    from finance.models import BudgetRollup
 
     first = last = None
     if scenario is not None and scenario.computed_at is not None:
@@ -405,9 +406,7 @@ def room_to_act(municipality: Municipality, scenario: Scenario | None) -> dict[s
             .order_by("area", "product_group", "product_code")
         )
     else:
-        version = (
-            BudgetVersion.objects.filter(municipality=municipality).order_by("-uploaded_at", "-pk").first()
-        )
+        version = finance_selectors.current_budget_version(municipality)
         year = (
             BudgetRollup.objects.filter(version=version, statement="results", phase="plan").aggregate(
                 y=Max("year")

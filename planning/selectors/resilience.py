@@ -51,11 +51,11 @@ def balance_sheets_of(municipality: Municipality) -> QuerySet[BalanceSheet]:
 
 
 def budget_versions_of(municipality: Municipality) -> QuerySet[BudgetVersion]:
-    """Versions of the municipality, the most recently imported first."""
+    """Versions of the municipality, the current adopted budget first, then the most recently imported."""
     return (
         BudgetVersion.objects.filter(municipality=municipality)
         .select_related("dataset")
-        .order_by("-uploaded_at", "-pk")
+        .order_by("-is_current", "-uploaded_at", "-pk")
     )
 
 

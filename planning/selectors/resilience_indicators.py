@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.models import Municipality
 from core.permissions import visible_municipalities
+from finance import selectors as finance_selectors
 from finance.importing.reference import EXPENSE, FINANCIAL, REVENUE
 from finance.models import BudgetVersion
 from planning.engine.indicators import (
@@ -229,13 +230,7 @@ def comparison_table(
     ``metric`` (best first). Each municipality contributes its most recently imported version.
     Queries do not grow with the number of municipalities (one per kind of data)."""
     municipalities = list(visible_municipalities(user).order_by("name"))
-    latest: dict[int, int] = {}
-    for vid, mid in (
-        BudgetVersion.objects.filter(municipality__in=municipalities)
-        .order_by("municipality_id", "-uploaded_at", "-pk")
-        .values_list("pk", "municipality_id")
-    ):
-        latest.setdefault(mid, vid)
+    latest = finance_selectors.current_version_ids(m.pk for m in municipalities)
     sums = group_sums(latest.values(), phase=phase)
     years_available = sorted({y for v in sums.values() for y in v})
     if year is None:

@@ -1,0 +1,90 @@
+"""Defects of real exports that the reader takes as they come, and the ones it refuses."""
+
+from decimal import Decimal
+
+import pytest
+
+from finance.importing import ImportFileError, open_table, parse, preview
+
+LONG = "Produkt;Bezeichnung;Jahr;Art;Richtung;Betrag\r\n"
+
+
+def totals_of(data, **changes):
+    proposal = preview(data)
+    mapping = proposal.mapping
+    for key, value in changes.items():
+        setattr(mapping, key, value)
+    result = parse(data, mapping)
+    list(result)
+    assert result.ok, [i.message_en for i in result.errors]
+    return {(r["year"], r["phase"], r["statement"]): (r["revenue"], r["expense"]) for r in result.totals()}
+
+
+def test_title_rows_above_the_header_are_skipped():
+    data = (
+        "Haushaltsplan 2018\r\n\r\nStand: 01.12.2017\r\n" + LONG + "01.01;Rat;2018;Plan;Aufwand;100\r\n"
+    ).encode()
+    with open_table(data) as table:
+        assert table.header[0] == "Produkt" and table.title_lines == [1, 3]
+    assert totals_of(data) == {(2018, "plan", "results"): (Decimal("0.00"), Decimal("100.00"))}
+
+
+def test_spaces_after_a_closing_quote_are_tolerated():
+    data = (LONG + '"01.01" ;"Rat" ;2018;"Plan" ;"Aufwand" ;"1.234,50" \r\n').encode()
+    assert totals_of(data) == {(2018, "plan", "results"): (Decimal("0.00"), Decimal("1234.50"))}
+
+
+@pytest.mark.parametrize(
+    ("cell", "amount"),
+    [("29.026.000", "29026000.00"), ("1,5E+06", "1500000.00"), ("nan", None), ("15472050.0", None)],
+)
+def test_number_forms_of_real_exports(cell, amount):
+    rows = f"01.01;Rat;2018;Plan;Aufwand;{cell}\r\n02.01;Bau;2018;Plan;Aufwand;1.000\r\n"
+    data = (LONG + rows).encode()
+    if cell == "15472050.0":  # a float-style file: decimal point throughout
+        data = (
+            LONG + "01.01;Rat;2018;Plan;Aufwand;15472050.0\r\n02.01;Bau;2018;Plan;Aufwand;1000.5\r\n"
+        ).encode()
+        assert totals_of(data)[(2018, "plan", "results")][1] == Decimal("15473050.50")
+        return
+    expected = Decimal(amount or "0") + Decimal("1000.00")
+    assert totals_of(data)[(2018, "plan", "results")][1] == expected
+
+
+def test_value_translations_of_a_mapping_are_applied():
+    data = (LONG + "01.01;Rat;2018;Rechng.;Aufwand;100\r\n01.01;Rat;2018;Rechng.;Aufwand;5\r\n").encode()
+    proposal = preview(data)
+    assert not proposal.ok  # "Rechng." is no phase word the importer knows
+    maps = {"phase": {"Rechng.": "actual"}}
+    assert totals_of(data, value_maps=maps, phase="Art") == {
+        (2018, "actual", "results"): (Decimal("0.00"), Decimal("105.00"))
+    }
+
+
+def test_kameral_statement_column_is_stored_as_its_own_statement():
+    data = (
+        "Gliederung;Bezeichnung;Jahr;Status;Richtung;HH-Teil;Betrag\r\n"
+        "0200;Hauptverwaltung;2017;Haushaltsansatz;Einnahmen;VwH;1000\r\n"
+        "0200;Hauptverwaltung;2017;Haushaltsansatz;Ausgaben;VmH;400\r\n"
+    ).encode()
+    totals = totals_of(data)
+    assert totals == {
+        (2017, "plan", "kameral_vwh"): (Decimal("1000.00"), Decimal("0.00")),
+        (2017, "plan", "kameral_vmh"): (Decimal("0.00"), Decimal("400.00")),
+    }
+
+
+def test_a_bom_that_contradicts_the_bytes_is_an_error():
+    data = b"\xef\xbb\xbf" + (LONG + "01.01;R\xe4t;2018;Plan;Aufwand;1\r\n").encode("latin-1")
+    with pytest.raises(ImportFileError) as caught:
+        open_table(data)
+    assert caught.value.issue.code == "bom_mismatch"
+
+
+def test_an_explicit_encoding_and_delimiter_are_used_as_given():
+    data = ("Produkt,Bezeichnung\r\n01,Rät\r\n").encode("cp1252")
+    with open_table(data, encoding="cp1252", delimiter=",") as table:
+        assert table.info.encoding == "cp1252" and [c for _, c in table.rows()] == [["01", "Rät"]]
+    with pytest.raises(ImportFileError) as caught:
+        open_table(data, encoding="utf-8")
+    assert caught.value.issue.code == "override_unreadable" and "byte" in caught.value.issue.message_en
