@@ -63,10 +63,10 @@ def test_value_translations_of_a_mapping_are_applied():
 
 def test_kameral_statement_column_is_stored_as_its_own_statement():
     data = (
-        "Gliederung;Bezeichnung;Jahr;Status;Richtung;HH-Teil;Betrag\r\n"
-        "0200;Hauptverwaltung;2017;Haushaltsansatz;Einnahmen;VwH;1000\r\n"
-        "0200;Hauptverwaltung;2017;Haushaltsansatz;Ausgaben;VmH;400\r\n"
-    ).encode()
+        b"Gliederung;Bezeichnung;Jahr;Status;Richtung;HH-Teil;Betrag\r\n"
+        b"0200;Hauptverwaltung;2017;Haushaltsansatz;Einnahmen;VwH;1000\r\n"
+        b"0200;Hauptverwaltung;2017;Haushaltsansatz;Ausgaben;VmH;400\r\n"
+    )
     totals = totals_of(data)
     assert totals == {
         (2017, "plan", "kameral_vwh"): (Decimal("1000.00"), Decimal("0.00")),
