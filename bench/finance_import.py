@@ -95,11 +95,13 @@ def child(path: str) -> None:
     """In the child process: import the file through the real service and report the time."""
     _setup_django()
     from core.models import Municipality
-    from finance.services import budget_import
+    from finance.services import ImportSpec, budget_import
 
     municipality = Municipality.objects.get(slug=SLUG)
     started = time.perf_counter()
-    outcome = budget_import(municipality=municipality, source=Path(path), dataset_name="Bench", label="1M")
+    outcome = budget_import(
+        municipality=municipality, source=Path(path), spec=ImportSpec(dataset_name="Bench", label="1M")
+    )
     elapsed = time.perf_counter() - started
     status = Path("/proc/self/status")
     lines = status.read_text().splitlines() if status.exists() else []

@@ -267,15 +267,17 @@ def upload_detail(request, municipality, upload_id: int):
     if request.method == "POST" and header is not None:
         form = _mapping_form(staged, header, None, request.POST)
         if form.is_valid():
-            job = services.budget_upload_start(
-                upload=staged,
+            spec = services.ImportSpec(
                 mapping=form.to_mapping(),
                 dataset_name=form.cleaned_data["dataset_name"],
                 label=form.cleaned_data["label"],
                 phase=form.cleaned_data.get("default_phase") or None,
-                profile_name=form.cleaned_data["profile_name"],
-                user=request.user,
-                **overrides,
+                status=form.cleaned_data.get("status") or "draft",
+                make_current=bool(form.cleaned_data.get("make_current")),
+                read=services.ReadOptions(overrides.get("encoding"), overrides.get("delimiter")),
+            )
+            job = services.budget_upload_start(
+                upload=staged, spec=spec, profile_name=form.cleaned_data["profile_name"], user=request.user
             )
             messages.info(request, _("Der Import wurde gestartet (Auftrag %(id)s).") % {"id": job.pk})
             return redirect("finance:upload-detail", slug=municipality.slug, upload_id=staged.pk)

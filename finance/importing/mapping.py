@@ -437,7 +437,9 @@ def propose_with_detection(
             mapping.value_columns.append(ValueColumn(column, parsed[0], parsed[1]))
     long_by_header = bool(name.get("amount") and (name.get("year") or name.get("date")))
     notes: list[ImportIssue] = []
-    if mapping.value_columns and not long_by_header:
+    # a header like "Plan 20x7" is a broken value column of a wide file: reported, never read as long
+    wide_signal = mapping.value_columns or any(parse_value_header(h) == "bad_year" for h in header)
+    if wide_signal and not long_by_header:
         mapping.layout = WIDE
         mapping.product_code = name.get("product_code")
         mapping.product_name = name.get("product_name")

@@ -7,6 +7,7 @@ comparison) but keeps only ``n`` records, so its memory does not grow with the f
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import islice
@@ -17,7 +18,7 @@ from .issues import ERROR, ImportFileError, ImportIssue, make_issue
 from .mapping import Mapping, header_fingerprint, propose_with_detection
 from .parser import ParseResult, ParseStats
 from .records import BudgetRecord
-from .sources import XLSX, Source, open_table
+from .sources import XLSX, Source, Table, open_table
 
 SAMPLE_ROWS = 2000  # rows used to propose roles, decimal and sign conventions
 
@@ -86,29 +87,43 @@ def preview(
     land: str = "NW",
     sheet: str | None = None,
     max_errors: int = 200,
+    encoding: str | None = None,
+    delimiter: str | None = None,
 ) -> Preview:
     """Detect, propose (unless ``mapping`` is given), parse the whole file, keep the first ``n`` records.
 
-    Never raises for a bad file: every problem is in ``issues``.
+    ``source`` may be an opened ``Table`` (the caller's, left open) so that a file is opened and
+    detected once. Never raises for a bad file: every problem is in ``issues``.
     """
     result = Preview(mapping=mapping)
     try:
-        with open_table(source, sheet=sheet or (mapping.sheet if mapping else None)) as table:
+        if isinstance(source, Table):
+            opened = contextlib.nullcontext(source)
+        else:
+            opened = open_table(
+                source,
+                sheet=sheet or (mapping.sheet if mapping else None),
+                encoding=encoding,
+                delimiter=delimiter,
+            )
+        with opened as table:
             info = table.info
             result.format, result.encoding, result.delimiter = info.format, info.encoding, info.delimiter
             result.sheet, result.sheets = info.sheet, info.sheets
             result.header = table.header
             result.fingerprint = header_fingerprint(table.header)
             notes: list[ImportIssue] = []
+            rows = table.rows()
+            try:
+                sample = [cells for _, cells in islice(rows, SAMPLE_ROWS)]
+            finally:
+                rows.close()  # releases the text wrapper before the full pass re-reads the file
+            # what detection proposes is shown beside the user's mapping too (role, confidence, why not)
+            proposed, proposal_notes, result.detection = propose_with_detection(
+                table.header, sample, land, info.delimiter
+            )
             if mapping is None:
-                rows = table.rows()
-                try:
-                    sample = [cells for _, cells in islice(rows, SAMPLE_ROWS)]
-                finally:
-                    rows.close()  # releases the text wrapper before the full pass re-reads the file
-                mapping, notes, result.detection = propose_with_detection(
-                    table.header, sample, land, info.delimiter
-                )
+                mapping, notes = proposed, proposal_notes
                 if info.format == XLSX:
                     mapping.sheet = info.sheet
                 result.mapping, result.mapping_proposed = mapping, True

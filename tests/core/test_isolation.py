@@ -551,9 +551,7 @@ def test_outsider_cannot_pull_objects_of_another_municipality_into_their_own(cli
     finance_services.budget_import(
         municipality=other,
         source=budget_csv(),
-        filename="anderstadt.csv",
-        dataset_name="Eigen",
-        label="Eigen",
+        spec=finance_services.ImportSpec(filename="anderstadt.csv", dataset_name="Eigen", label="Eigen"),
     )
     client.force_login(outsider)
     ids = demo.objects
