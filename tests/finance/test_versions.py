@@ -59,10 +59,10 @@ def test_an_explicit_encoding_is_part_of_the_imports_identity(municipality):
 
 def test_kameral_lines_are_stored_as_their_own_statements(municipality):
     data = (
-        "Gliederung;Bezeichnung;Jahr;Status;Richtung;HH-Teil;Betrag\r\n"
-        "0200;Hauptverwaltung;2017;Haushaltsansatz;Einnahmen;VwH;1000\r\n"
-        "0200;Hauptverwaltung;2017;Haushaltsansatz;Ausgaben;VmH;400\r\n"
-    ).encode()
+        b"Gliederung;Bezeichnung;Jahr;Status;Richtung;HH-Teil;Betrag\r\n"
+        b"0200;Hauptverwaltung;2017;Haushaltsansatz;Einnahmen;VwH;1000\r\n"
+        b"0200;Hauptverwaltung;2017;Haushaltsansatz;Ausgaben;VmH;400\r\n"
+    )
     outcome = import_bytes(municipality, data)
     assert outcome.status == "imported", [i.message_en for i in outcome.errors]
     statements = set(BudgetLine.objects.filter(version=outcome.version).values_list("statement", flat=True))
@@ -71,7 +71,7 @@ def test_kameral_lines_are_stored_as_their_own_statements(municipality):
 
 
 def test_a_default_phase_does_not_override_the_files_phase_column(municipality):
-    data = ("Produkt;Bezeichnung;Jahr;Art;Richtung;Betrag\r\n01.01;Rat;2017;Ist;Aufwand;100\r\n").encode()
+    data = (b"Produkt;Bezeichnung;Jahr;Art;Richtung;Betrag\r\n01.01;Rat;2017;Ist;Aufwand;100\r\n")
     outcome = import_bytes(municipality, data, phase="plan")
     assert outcome.status == "imported"
     assert [t["phase"] for t in outcome.totals] == ["actual"]
