@@ -138,7 +138,7 @@ def _is_row_id(values: list[str]) -> bool:
 
 def _is_name(value: str) -> bool:
     letters = sum(ch.isalpha() for ch in value)
-    return letters >= 3 and (" " in value or letters >= 6) and not _CODE.match(clean_code(value))
+    return letters >= 3 and not _CODE.match(clean_code(value))
 
 
 def profile_columns(

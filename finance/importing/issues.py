@@ -247,6 +247,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The Excel file is too large when unpacked ({detail}); at most {limit_mb} MB or {max_rows} rows "
         "are read.",
     ),
+    "delimiter_in_text": (
+        "Ein Textfeld enthält das Trennzeichen „{value}“ ohne Anführungszeichen; die Felder wurden "
+        "wieder zusammengefügt, weil nur so alle Zahlen, Jahre und Wörter der Zeile passen.",
+        'A text field holds the delimiter "{value}" without quotes; the fields were joined again, as only '
+        "then every number, year and word of the row fits.",
+    ),
     "column_report": (
         "Die Spalten der Datei und warum sie (nicht) zugeordnet wurden: {report_de}",
         "The file's columns and why they were (not) assigned: {report_en}",

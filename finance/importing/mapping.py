@@ -427,6 +427,8 @@ def propose_with_detection(
     header: Sequence[str], rows: Sequence[Sequence[Any]], land: str, delimiter: str | None
 ) -> tuple[Mapping, list[ImportIssue], Detection]:
     """Header roles for wide files (``Ist 2015`` columns); content detection (``detect``) for long ones."""
+    # rows wider than the header (an unquoted delimiter in a name) would shift the columns' profiles
+    rows = [row for row in rows if len(row) <= len(header)] or rows
     roles = _assign_roles(header, rows)
     name = {role: header[index] for role, index in roles.items()}
     mapping = Mapping(land=land, header_fingerprint=header_fingerprint(header))

@@ -102,9 +102,12 @@ class RowReader:
             size = len(cells)
             if size != width:
                 if size > width and any(text(c) for c in cells[width:] if c is not None):
-                    add(make_issue("ragged_row", line=line, found=size, expected=width))
-                    continue
-                if size < width:
+                    repaired = None if is_xlsx else self._repair(line, cells)
+                    if repaired is None:
+                        add(make_issue("ragged_row", line=line, found=size, expected=width))
+                        continue
+                    cells = repaired
+                elif size < width:
                     if not is_xlsx:
                         add(make_issue("ragged_row", line=line, found=size, expected=width))
                         continue
@@ -200,9 +203,12 @@ class RowReader:
                 size = len(cells)
                 if size != width:
                     if size > width and any(text(c) for c in cells[width:] if c is not None):
-                        add(make_issue("ragged_row", line=line, found=size, expected=width))
-                        continue
-                    if size < width:
+                        repaired = None if is_xlsx else self._repair(line, cells)
+                        if repaired is None:
+                            add(make_issue("ragged_row", line=line, found=size, expected=width))
+                            continue
+                        cells = repaired
+                    elif size < width:
                         if not is_xlsx:
                             add(make_issue("ragged_row", line=line, found=size, expected=width))
                             continue
@@ -221,6 +227,51 @@ class RowReader:
             chunk = records[start : start + self.result.chunk_size]
             stats.records += len(chunk)
             yield chunk
+
+    def _repair(self, line: int, cells: list[Any]) -> list[Any] | None:
+        """A row with extra fields because a text field holds the delimiter unquoted (``Steuern, allg.
+        Zuweisungen`` in a comma file): the fields are joined back at a name column when exactly one
+        such column makes every number, year and word cell of the row valid again; else None."""
+        extra = len(cells) - self.width
+        if extra > 3:
+            return None
+        names = {"product_name", "account_name", "account_name_fallback"}
+        used = set(self.index.values()) | {p for p, *_ in self.values}
+        candidates = [i for role, i in self.index.items() if role in names]
+        candidates += [i for i in range(self.width) if i not in used]
+        delimiter = self.table.info.delimiter or ";"
+        fits = []
+        for i in sorted(set(candidates)):
+            merged = cells[:i] + [delimiter.join(cells[i : i + extra + 1])] + cells[i + extra + 1 :]
+            if self._plausible(merged):
+                fits.append(merged)
+        if len(fits) != 1:
+            return None
+        self.result._add(make_issue("delimiter_in_text", line=line, value=delimiter, severity=WARNING))
+        return fits[0]
+
+    def _plausible(self, cells: list[Any]) -> bool:
+        """Do the typed cells of a (repaired) row read as what their roles say?"""
+        from .long import read_year
+
+        idx = self.index
+        positions = [p for p, *_ in self.values] + [
+            idx[r] for r in ("amount", "revenue_amount", "expense_amount") if r in idx
+        ]
+        try:
+            for position in positions:
+                self.parse_amount(cells[position])
+        except NumberFormatError:
+            return False
+        if "year" in idx and not isinstance(read_year(cell_text(cells[idx["year"]])), int):
+            return False
+        if "phase" in idx and cell_text(cells[idx["phase"]]) and not phase_of(cell_text(cells[idx["phase"]])):
+            return False
+        direction = cell_text(cells[idx["direction"]]) if "direction" in idx else ""
+        if direction and not direction_of(direction):
+            return False
+        account = cell_text(cells[idx["account_code"]]) if "account_code" in idx else ""
+        return not (account and not account[:1].isdigit() and "direction" not in idx)
 
     def _long_year_phase(self, line: int, cells: list[Any], text: Any, reader: Any) -> tuple[int, str] | None:
         """(year, phase) of a long-layout row: the file's phase column or amount header before a default."""

@@ -290,6 +290,7 @@ class Table:
     def _open_xlsx(self, sheet: str | None) -> SourceInfo:
         import openpyxl  # imported lazily: CSV-only callers do not pay for it
 
+        check_archive(self._stream, self._start)
         try:
             self._workbook = openpyxl.load_workbook(self._stream, read_only=True, data_only=True)
         except Exception as exc:  # BadZipFile, KeyError, ValueError...: errors on foreign ZIPs vary
@@ -409,6 +410,64 @@ def cell_text(value: Any) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value).strip()
+
+
+XLSX_MAX_UNPACKED = 256 << 20  # bytes of all archive entries together
+XLSX_MAX_RATIO = 200  # unpacked / packed of one entry; real workbooks stay far below
+XLSX_MAX_ROWS = 2_000_000
+_DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"')
+
+
+def check_archive(stream: IO[bytes], start: int = 0) -> None:
+    """Refuse an XLSX "bomb" BEFORE parsing it: the declared sizes of the ZIP entries, their
+    compression ratio and the row count the sheets declare are checked without unpacking them (an
+    outside test sent a 1.7 MB workbook that expands to 520 MB). The hardening lane's shared archive
+    helper, once on main, can replace this; the limits are the importer's own."""
+    import zipfile
+    import zlib
+
+    stream.seek(start)
+    try:
+        archive = zipfile.ZipFile(stream)
+    except zipfile.BadZipFile as exc:
+        raise _file_error("bad_xlsx", detail=str(exc)) from exc
+    try:
+        total = 0
+        for entry in archive.infolist():
+            total += entry.file_size
+            ratio = entry.file_size / max(entry.compress_size, 1)
+            if entry.file_size > (1 << 20) and ratio > XLSX_MAX_RATIO:
+                raise _file_error(
+                    "xlsx_bomb",
+                    detail=f"{entry.filename}: {entry.file_size // (1 << 20)} MB, ratio {ratio:.0f}:1",
+                    limit_mb=XLSX_MAX_UNPACKED >> 20,
+                    max_rows=XLSX_MAX_ROWS,
+                )
+            if total > XLSX_MAX_UNPACKED:
+                raise _file_error(
+                    "xlsx_bomb",
+                    detail=f"{total // (1 << 20)} MB",
+                    limit_mb=XLSX_MAX_UNPACKED >> 20,
+                    max_rows=XLSX_MAX_ROWS,
+                )
+        for entry in archive.infolist():
+            if entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml"):
+                try:
+                    with archive.open(entry) as sheet:
+                        head = sheet.read(4096)
+                except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
+                    raise _file_error("bad_xlsx", detail=f"{type(exc).__name__}: {exc}") from exc
+                match = _DIMENSION.search(head)
+                if match and match[1] and int(match[1]) > XLSX_MAX_ROWS:
+                    raise _file_error(
+                        "xlsx_bomb",
+                        detail=f"{entry.filename}: {int(match[1])} rows",
+                        limit_mb=XLSX_MAX_UNPACKED >> 20,
+                        max_rows=XLSX_MAX_ROWS,
+                    )
+    finally:
+        archive.close()
+        stream.seek(start)
 
 
 def _filled(cells: list[Any]) -> int:

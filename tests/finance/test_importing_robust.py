@@ -88,3 +88,50 @@ def test_an_explicit_encoding_and_delimiter_are_used_as_given():
     with pytest.raises(ImportFileError) as caught:
         open_table(data, encoding="utf-8")
     assert caught.value.issue.code == "override_unreadable" and "byte" in caught.value.issue.message_en
+
+
+def test_an_xlsx_bomb_is_refused_before_parsing():
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"<row>" + b" " * (300 << 20) + b"</row>")
+    with pytest.raises(ImportFileError) as caught:
+        open_table(buffer.getvalue())
+    assert caught.value.issue.code == "xlsx_bomb" and "MB" in caught.value.issue.message_en
+
+
+def test_an_xlsx_declaring_too_many_rows_is_refused():
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", '<worksheet><dimension ref="A1:D5000000"/></worksheet>')
+    with pytest.raises(ImportFileError) as caught:
+        open_table(buffer.getvalue())
+    assert caught.value.issue.code == "xlsx_bomb" and "5000000 rows" in caught.value.issue.message_en
+
+
+def test_an_unquoted_delimiter_inside_a_name_is_joined_back_when_unambiguous():
+    data = (
+        b"Produkt,Bezeichnung,Jahr,Art,Richtung,Betrag\r\n"
+        b"01.01,Rat,2018,Plan,Aufwand,100\r\n"
+        b"61.01,Steuern,allgemeine Zuweisungen,2018,Plan,Ertrag,250\r\n"
+    )
+    proposal = preview(data)
+    assert proposal.ok, [i.message_en for i in proposal.issues]
+    assert [i.line for i in proposal.issues if i.code == "delimiter_in_text"] == [3]
+    assert [r.product_name for r in proposal.records] == ["Rat", "Steuern,allgemeine Zuweisungen"]
+
+
+def test_a_row_that_cannot_be_repaired_unambiguously_stays_an_error():
+    data = (
+        b"Produkt,Bezeichnung,Teil,Jahr,Art,Richtung,Betrag\r\n"
+        b"01.01,Rat,Verwaltung,2018,Plan,Aufwand,100\r\n"
+        b"61.01,Steuern,allg,Finanzen,2018,Plan,Ertrag,250\r\n"
+    )
+    proposal = preview(data)
+    assert "ragged_row" in [i.code for i in proposal.issues if i.is_error]

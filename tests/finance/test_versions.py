@@ -71,7 +71,7 @@ def test_kameral_lines_are_stored_as_their_own_statements(municipality):
 
 
 def test_a_default_phase_does_not_override_the_files_phase_column(municipality):
-    data = (b"Produkt;Bezeichnung;Jahr;Art;Richtung;Betrag\r\n01.01;Rat;2017;Ist;Aufwand;100\r\n")
+    data = b"Produkt;Bezeichnung;Jahr;Art;Richtung;Betrag\r\n01.01;Rat;2017;Ist;Aufwand;100\r\n"
     outcome = import_bytes(municipality, data, phase="plan")
     assert outcome.status == "imported"
     assert [t["phase"] for t in outcome.totals] == ["actual"]
