@@ -607,6 +607,19 @@ def _why_not(p: ColumnProfile) -> tuple[str, str]:
     s = p.shares
     if not p.filled:
         return "leer", "empty"
+    best = max(("phase", "direction", "statement"), key=lambda k: s[k])
+    if s[best] >= 0.3:
+        kind_de, kind_en = {
+            "phase": ("Phasenwörter (Ist/Plan)", "phase words (actual/plan)"),
+            "direction": ("Richtungswörter (Ertrag/Aufwand)", "direction words (revenue/expense)"),
+            "statement": ("Haushaltsarten", "statement words"),
+        }[best]
+        return (
+            f"nur {s[best]:.0%} der Zellen sind bekannte {kind_de} (mindestens 90 % nötig); "
+            "die übrigen Werte können in der Zuordnung übersetzt werden",
+            f"only {s[best]:.0%} of the cells are known {kind_en} (90 % needed); "
+            "the other values can be translated in the mapping",
+        )
     if s["name"] >= 0.6:
         return (
             "Text; keine Phasen-, Richtungs- oder Haushaltsartwörter",
@@ -627,13 +640,5 @@ def _why_not(p: ColumnProfile) -> tuple[str, str]:
         return (
             "Codes, aber keine Produkt- oder Kontonummer nach Überschrift oder Muster",
             "codes, but no product or account number by header or pattern",
-        )
-    best = max(("phase", "direction", "statement"), key=lambda k: s[k])
-    if s[best] > 0:
-        return (
-            f"nur {s[best]:.0%} der Zellen sind bekannte Wörter dieser Art (mindestens 90 % nötig); "
-            "Übersetzung der übrigen Werte in der Zuordnung möglich",
-            f"only {s[best]:.0%} of the cells are known words of this kind (90 % needed); "
-            "the other values can be translated in the mapping",
         )
     return "kein erkennbares Muster", "no recognisable pattern"
