@@ -242,7 +242,7 @@ class RowReader:
         delimiter = self.table.info.delimiter or ";"
         fits = []
         for i in sorted(set(candidates)):
-            merged = cells[:i] + [delimiter.join(cells[i : i + extra + 1])] + cells[i + extra + 1 :]
+            merged = [*cells[:i], delimiter.join(cells[i : i + extra + 1]), *cells[i + extra + 1 :]]
             if self._plausible(merged):
                 fits.append(merged)
         if len(fits) != 1:
