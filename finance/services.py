@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.jobs import job_create, job_enqueue
@@ -43,6 +45,7 @@ from finance.importing import (
     preview,
     propose_mapping,
 )
+from finance.importing.fdp import is_package, read_package, write_package
 from finance.models import BudgetDataset, BudgetUpload, BudgetVersion, ImportProfile
 
 DEFAULT_DATASET = "Haushalt"
@@ -331,6 +334,7 @@ def budget_import(
     spec = spec or ImportSpec()
     if isinstance(source, str):
         source = Path(source)
+    package = _fiscal_data_package(source)
     if upload is not None:
         checksum = upload.checksum
         size = len(source) if isinstance(source, bytes) else source.stat().st_size
@@ -342,8 +346,12 @@ def budget_import(
         if existing is not None:
             return _unchanged(existing)
     try:
+        readable: Source = source
+        if package is not None:  # an open Fiscal Data Package: its model is the mapping
+            readable, model_mapping = read_package(package)
+            spec.mapping = spec.mapping or model_mapping
         sheet = spec.mapping.sheet if spec.mapping else None
-        with spec.read.open(source, sheet=sheet) as table:
+        with spec.read.open(readable, sheet=sheet) as table:
             mapping, profile, detected = mapping_resolve(
                 municipality=municipality,
                 table=table,
@@ -370,6 +378,46 @@ def budget_import(
                 )
     except ImportFileError as exc:
         return ImportOutcome("rejected", errors=[exc.issue])
+
+
+def _fiscal_data_package(source: Path | bytes) -> bytes | None:
+    """The bytes of ``source`` when it is a Fiscal Data Package ZIP (small: read once), else None."""
+    if isinstance(source, bytes):
+        return source if is_package(source) else None
+    with open(source, "rb") as handle:
+        if handle.read(4) != b"PK\x03\x04" or source.stat().st_size > settings.MAX_UPLOAD_BYTES:
+            return None
+        handle.seek(0)
+        try:
+            with zipfile.ZipFile(handle) as archive:
+                if "datapackage.json" not in archive.namelist():
+                    return None  # a workbook: read by the table reader
+        except zipfile.BadZipFile:
+            return None
+        handle.seek(0)
+        return handle.read()
+
+
+def version_fdp(version: BudgetVersion) -> bytes:
+    """A version as a Fiscal Data Package ZIP (datapackage.json + budget.csv), validated."""
+    products = dict(version.products.values_list("code", "name"))
+    accounts = dict(version.accounts.values_list("code", "name"))
+    rows = (
+        {
+            "year": line.year,
+            "phase": line.phase,
+            "statement": line.statement,
+            "direction": line.direction,
+            "product_code": line.product_code,
+            "product_name": products.get(line.product_code, ""),
+            "account_code": line.account_code,
+            "account_name": accounts.get(line.account_code, ""),
+            "amount": line.amount,
+        }
+        for line in version.lines.order_by("line", "pk").iterator(chunk_size=5000)
+    )
+    name = slugify(f"{version.municipality.slug}-{version.dataset.name}-v{version.number}") or "budget"
+    return write_package(rows, name=name, title=str(version))
 
 
 def _import_parsed(

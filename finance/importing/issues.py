@@ -253,6 +253,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'A text field holds the delimiter "{value}" without quotes; the fields were joined again, as only '
         "then every number, year and word of the row fits.",
     ),
+    "bad_fdp": (
+        "Das Fiscal Data Package ist ungültig: {detail}",
+        "The Fiscal Data Package is invalid: {detail}",
+    ),
     "column_report": (
         "Die Spalten der Datei und warum sie (nicht) zugeordnet wurden: {report_de}",
         "The file's columns and why they were (not) assigned: {report_en}",
