@@ -256,7 +256,11 @@ class Mapping:
         """Problems of this mapping with this header, before any row is read (fatal if errors)."""
         issues: list[ImportIssue] = []
         _, fallback = scheme_for_land(self.land)
-        if fallback:
+        told = self.direction or self.revenue_amount or self.expense_amount or self.statement
+        if fallback and (self.account_code or self.account_code_fallback) and not told:
+            # account numbers would be read through NRW's chart: a confident wrong number; ask instead
+            issues.append(make_issue("land_chart_unknown", value=self.land))
+        elif fallback:
             issues.append(make_issue("unknown_land", value=self.land, severity=WARNING))
         counts: dict[str, int] = {}
         for name in header:

@@ -266,8 +266,19 @@ def test_incomplete_mappings_say_what_is_missing(mapping, fragment):
     assert fragment in incomplete[0].message_en
 
 
-def test_unknown_land_falls_back_to_nrw_with_a_warning():
-    issues = Mapping(
-        land="XX", account_code="Konto", value_columns=[ValueColumn("Plan 2017", 2017, "plan")]
-    ).check(["Konto", "Plan 2017"])
+def test_unknown_land_with_account_numbers_only_is_refused_with_a_question():
+    mapping = Mapping(land="XX", account_code="Konto", value_columns=[ValueColumn("Plan 2017", 2017, "plan")])
+    issues = mapping.check(["Konto", "Plan 2017"])
+    assert [(i.code, i.severity) for i in issues] == [("land_chart_unknown", "error")]
+    assert "NW, BW, SH" in issues[0].message_en
+
+
+def test_unknown_land_with_a_direction_column_is_only_a_note():
+    mapping = Mapping(
+        land="XX",
+        account_code="Konto",
+        direction="Richtung",
+        value_columns=[ValueColumn("Plan 2017", 2017, "plan")],
+    )
+    issues = mapping.check(["Konto", "Richtung", "Plan 2017"])
     assert [(i.code, i.severity) for i in issues] == [("unknown_land", "warning")]
