@@ -135,3 +135,57 @@ def test_a_row_that_cannot_be_repaired_unambiguously_stays_an_error():
     )
     proposal = preview(data)
     assert "ragged_row" in [i.code for i in proposal.issues if i.is_error]
+
+
+def test_two_equally_plausible_phase_columns_are_not_guessed():
+    data = (
+        "Produkt;Jahr;Art;Typ;Richtung;Betrag\r\n"
+        "01.01;2018;Plan;Ist;Aufwand;100\r\n"
+        "01.02;2018;Plan;Ist;Aufwand;200\r\n"
+    ).encode()
+    proposal = preview(data)
+    ambiguous = [i for i in proposal.issues if i.code == "ambiguous_role"]
+    assert ambiguous and "„Art“" in ambiguous[0].message_de and "„Typ“" in ambiguous[0].message_de
+    assert proposal.mapping.phase is None and not proposal.ok
+
+
+def test_group_rows_that_add_up_are_left_out_with_a_note():
+    data = (
+        LONG
+        + "3650;Kinder;2018;Plan;Aufwand;300\r\n"
+        + "36500101;Kita;2018;Plan;Aufwand;100\r\n"
+        + "36500102;Hort;2018;Plan;Aufwand;200\r\n"
+    ).encode()
+    proposal = preview(data)
+    assert proposal.ok
+    assert [i.code for i in proposal.issues] == ["group_rows_excluded"]
+    assert totals_of(data) == {(2018, "plan", "results"): (Decimal("0.00"), Decimal("300.00"))}
+
+
+def test_total_rows_of_long_files_are_checked():
+    good = (
+        LONG
+        + "01.01;Rat;2018;Plan;Aufwand;100\r\n02.01;Bau;2018;Plan;Aufwand;50\r\n;Summe;2018;Plan;Aufwand;150\r\n"
+    )
+    assert totals_of(good.encode()) == {(2018, "plan", "results"): (Decimal("0.00"), Decimal("150.00"))}
+    bad = good.replace(";150\r\n", ";151\r\n").encode()
+    assert "total_row_mismatch" in [i.code for i in preview(bad).issues if i.is_error]
+
+
+def test_title_rows_above_the_header_of_a_workbook():
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Haushaltsplan 2018 der Stadt"])
+    sheet.append([])
+    sheet.append(["Produkt", "Bezeichnung", "Jahr", "Art", "Richtung", "Betrag"])
+    sheet.append(["01.01", "Rat", 2018, "Plan", "Aufwand", 99.5])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+    with open_table(data) as table:
+        assert table.header[0] == "Produkt" and table.header_line == 3
+    assert totals_of(data) == {(2018, "plan", "results"): (Decimal("0.00"), Decimal("99.50"))}
