@@ -139,10 +139,10 @@ def test_a_row_that_cannot_be_repaired_unambiguously_stays_an_error():
 
 def test_two_equally_plausible_phase_columns_are_not_guessed():
     data = (
-        "Produkt;Jahr;Art;Typ;Richtung;Betrag\r\n"
-        "01.01;2018;Plan;Ist;Aufwand;100\r\n"
-        "01.02;2018;Plan;Ist;Aufwand;200\r\n"
-    ).encode()
+        b"Produkt;Jahr;Art;Typ;Richtung;Betrag\r\n"
+        b"01.01;2018;Plan;Ist;Aufwand;100\r\n"
+        b"01.02;2018;Plan;Ist;Aufwand;200\r\n"
+    )
     proposal = preview(data)
     ambiguous = [i for i in proposal.issues if i.code == "ambiguous_role"]
     assert ambiguous and "„Art“" in ambiguous[0].message_de and "„Typ“" in ambiguous[0].message_de
