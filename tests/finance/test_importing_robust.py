@@ -165,7 +165,9 @@ def test_group_rows_that_add_up_are_left_out_with_a_note():
 def test_total_rows_of_long_files_are_checked():
     good = (
         LONG
-        + "01.01;Rat;2018;Plan;Aufwand;100\r\n02.01;Bau;2018;Plan;Aufwand;50\r\n;Summe;2018;Plan;Aufwand;150\r\n"
+        + "01.01;Rat;2018;Plan;Aufwand;100\r\n"
+        + "02.01;Bau;2018;Plan;Aufwand;50\r\n"
+        + ";Summe;2018;Plan;Aufwand;150\r\n"
     )
     assert totals_of(good.encode()) == {(2018, "plan", "results"): (Decimal("0.00"), Decimal("150.00"))}
     bad = good.replace(";150\r\n", ";151\r\n").encode()
