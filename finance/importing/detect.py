@@ -86,6 +86,14 @@ class ColumnProfile:
     reason_de: str = ""
     reason_en: str = ""
 
+    @property
+    def role_de(self) -> str:
+        return ROLE_LABELS.get(self.role or "", (self.role or "", ""))[0]
+
+    @property
+    def role_en(self) -> str:
+        return ROLE_LABELS.get(self.role or "", ("", self.role or ""))[1]
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "index": self.index,

@@ -76,3 +76,22 @@ def test_a_default_phase_does_not_override_the_files_phase_column(municipality):
     assert outcome.status == "imported"
     assert [t["phase"] for t in outcome.totals] == ["actual"]
     assert "default_phase_ignored" in [w.code for w in outcome.warnings]
+
+
+def test_the_data_page_sets_status_and_the_current_budget(client, municipality, member_factory):
+    from core.models import Role
+
+    user = member_factory(municipality, Role.FINANCE)
+    client.force_login(user)
+    version = import_bytes(municipality, sample_csv()).version
+    url = f"/kommunen/{municipality.slug}/haushalt/versionen/{version.pk}/status/"
+    # a draft cannot be made current: a message, no 500, nothing changed
+    response = client.post(url, {"status": "draft", "make_current": "on"}, follow=True)
+    assert response.status_code == 200
+    version.refresh_from_db()
+    assert not version.is_current
+    client.post(url, {"status": "adopted", "make_current": "on"})
+    version.refresh_from_db()
+    assert (version.status, version.is_current) == ("adopted", True)
+    page = client.get(f"/kommunen/{municipality.slug}/haushalt/daten/").content.decode()
+    assert 'data-testid="version-status"' in page
