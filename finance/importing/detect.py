@@ -348,6 +348,7 @@ def detect_long(
         elif len(left) > 1:
             take("amount", [(1, p, MEDIUM, "Beträge", "amounts") for p in left])
 
+    _detect_kameral(free, fields)
     _detect_levels(free, fields)
     if "product_code" not in fields:
         _detect_products(free, fields, open_, take)
@@ -580,6 +581,27 @@ def _detect_levels(free: list[ColumnProfile], fields: dict[str, Any]) -> None:
         if name_role not in fields:
             _set(p, name_role, HIGH, f"Namen der Ebene {match[2]}", f"names of level {match[2]}")
             fields[name_role] = p.header
+
+
+def _detect_kameral(free: list[ColumnProfile], fields: dict[str, Any]) -> None:
+    """Kameral budgets: ``Gruppierung`` numbers are the accounts (part and direction by main group),
+    ``Gliederung`` numbers the tasks (stored as product codes)."""
+    for p in free:
+        if p.role is not None or p.shares["code"] < 0.9:
+            continue
+        if p.key.startswith("gruppierung") or p.key in ("gr nr", "grp"):
+            _set(
+                p,
+                "account_code",
+                HIGH,
+                f"kamerale Gruppierungsnummern ({_samples(p)}): Teil und Richtung aus der Hauptgruppe",
+                f"kameral Gruppierung numbers ({_samples(p)}): part and direction from the main group",
+            )
+            fields["account_code"], fields["system"] = p.header, "kameral"
+        elif p.key.startswith("gliederung") and "product_code" not in fields:
+            reason = f"kamerale Gliederung ({_samples(p)})", f"kameral Gliederung ({_samples(p)})"
+            _set(p, "product_code", HIGH, *reason)
+            fields["product_code"] = p.header
 
 
 def _detect_accounts(free: list[ColumnProfile], fields: dict[str, Any], open_: Any) -> None:

@@ -257,13 +257,16 @@ class LongReader:
         kameral = statement in KAMERAL_STATEMENTS or (
             statement is None and m.default_statement in KAMERAL_STATEMENTS
         )
-        if account and account[:1].isdigit() and not kameral and "account_code" in idx:
+        # Gruppierung numbers are read through the kameral frame (m.system), never a doppik chart
+        readable = not kameral or m.system == "kameral"
+        if account and account[:1].isdigit() and readable and "account_code" in idx:
             account_class = classify_account(account, self.owner.scheme)
             if account_class is not None and account_class.kind == "skip":
                 self.owner._skip(line, cells, account[:1], account_class.name)
                 return None, None, False
             if account_class is not None and account_class.kind == "budget":
-                if statement and statement != account_class.statement and "statement" in idx:
+                conflict = statement and statement != account_class.statement and "statement" in idx
+                if conflict and not (m.system == "kameral" and statement in KAMERAL_STATEMENTS):
                     add(
                         make_issue(
                             "statement_conflict",

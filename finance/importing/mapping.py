@@ -113,6 +113,7 @@ class Mapping:
     default_statement: str | None = None  # the user's answer when the file does not say
     value_maps: dict[str, dict[str, str]] = field(default_factory=dict)  # role -> cell text -> value
     group_rows: str = "auto"
+    system: str | None = None  # "kameral": account codes are Gruppierung numbers (see reference)
     value_columns: list[ValueColumn] = field(default_factory=list)
     ignore_columns: list[str] = field(default_factory=list)
     sign_convention: str = ALL_POSITIVE
@@ -142,6 +143,7 @@ class Mapping:
             "product_code_parts": list(self.product_code_parts),
             "value_maps": {role: dict(values) for role, values in self.value_maps.items()},
             "group_rows": self.group_rows,
+            "system": self.system,
             "header_fingerprint": self.header_fingerprint,
         }
 
@@ -204,6 +206,10 @@ class Mapping:
         if group_rows not in GROUP_ROW_RULES:
             raise MappingError(f"group_rows must be one of {', '.join(GROUP_ROW_RULES)}")
         mapping.group_rows = group_rows
+        system = data.get("system")
+        if system not in (None, "doppik", "kameral"):
+            raise MappingError("system must be null, doppik or kameral")
+        mapping.system = system
         parts = data.get("product_code_parts") or []
         if not isinstance(parts, list) or not all(isinstance(c, str) for c in parts):
             raise MappingError("product_code_parts must be a list of header texts")
@@ -257,10 +263,11 @@ class Mapping:
         issues: list[ImportIssue] = []
         _, fallback = scheme_for_land(self.land)
         told = self.direction or self.revenue_amount or self.expense_amount or self.statement
+        told = told or self.system == "kameral"
         if fallback and (self.account_code or self.account_code_fallback) and not told:
             # account numbers would be read through NRW's chart: a confident wrong number; ask instead
             issues.append(make_issue("land_chart_unknown", value=self.land))
-        elif fallback:
+        elif fallback and self.system != "kameral":
             issues.append(make_issue("unknown_land", value=self.land, severity=WARNING))
         counts: dict[str, int] = {}
         for name in header:

@@ -16,7 +16,14 @@ from .issues import WARNING, make_issue
 from .mapping import EXPENSE_NEGATIVE, LONG, REVENUE_NEGATIVE
 from .numbers import ZERO, NumberFormatError, make_amount_parser
 from .records import BudgetRecord
-from .reference import EXPENSE, RESULTS, REVENUE, classify_account, scheme_for_land
+from .reference import (
+    EXPENSE,
+    KAMERAL_GRUPPIERUNG,
+    RESULTS,
+    REVENUE,
+    classify_account,
+    scheme_for_land,
+)
 from .sources import XLSX, Table, cell_text
 from .vocabulary import MAX_YEAR, MIN_YEAR, direction_of, phase_of
 
@@ -46,6 +53,8 @@ class RowReader:
         ]
         self.width = len(header)
         self.scheme, _ = scheme_for_land(m.land)
+        if m.system == "kameral":
+            self.scheme = KAMERAL_GRUPPIERUNG
         self.parse_amount = make_amount_parser(m.decimal_convention)
         self.flip = {
             REVENUE: m.sign_convention == REVENUE_NEGATIVE,

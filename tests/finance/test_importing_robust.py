@@ -191,3 +191,22 @@ def test_title_rows_above_the_header_of_a_workbook():
     with open_table(data) as table:
         assert table.header[0] == "Produkt" and table.header_line == 3
     assert totals_of(data) == {(2018, "plan", "results"): (Decimal("0.00"), Decimal("99.50"))}
+
+
+def test_kameral_gruppierung_numbers_give_part_and_direction():
+    # Given a kameral file with Gliederung and Gruppierung numbers and no Haushaltsart column
+    data = (
+        "Gliederung;Gruppierung;Bezeichnung;Jahr;Status;Betrag\r\n"
+        "0200;1100;Gebühren;2017;Haushaltsansatz;1000\r\n"
+        "0200;4140;Personal;2017;Haushaltsansatz;700\r\n"
+        "0200;8600;Zuführung zum VmH;2017;Haushaltsansatz;300\r\n"
+        "0200;3610;Zuweisung Land;2017;Haushaltsansatz;50\r\n"
+        "0200;9350;Erwerb bewegl. Sachen;2017;Haushaltsansatz;350\r\n"
+    ).encode()
+    proposal = preview(data)
+    assert proposal.mapping.system == "kameral" and proposal.mapping.account_code == "Gruppierung"
+    # Then both parts are stored as kameral statements, each balanced, nothing in results
+    assert totals_of(data) == {
+        (2017, "plan", "kameral_vwh"): (Decimal("1000.00"), Decimal("1000.00")),
+        (2017, "plan", "kameral_vmh"): (Decimal("50.00"), Decimal("350.00")),
+    }
