@@ -95,3 +95,21 @@ def test_the_data_page_sets_status_and_the_current_budget(client, municipality, 
     assert (version.status, version.is_current) == ("adopted", True)
     page = client.get(f"/kommunen/{municipality.slug}/haushalt/daten/").content.decode()
     assert 'data-testid="version-status"' in page
+
+
+def test_value_translations_are_kept_in_the_import_profile(municipality):
+    from finance.importing import preview as importer_preview
+
+    # Given a long file whose phase cells say "Rechng." and a profile saved with that translation
+    data = ("Produkt;Bezeichnung;Jahr;Art;Richtung;Betrag\r\n01.01;Rat;2017;Rechng.;Aufwand;100\r\n").encode()
+    mapping = importer_preview(data).mapping
+    mapping.phase = "Art"
+    mapping.value_maps = {"phase": {"Rechng.": "actual"}}
+    services.profile_save(municipality=municipality, name="Lang", mapping=mapping)
+    # When next year's file with the same header comes
+    next_year = data.replace(b"2017", b"2018").replace(b"100", b"120")
+    outcome = import_bytes(municipality, next_year, filename="2018.csv")
+    # Then it imports without questions, with the translation from the profile
+    assert outcome.status == "imported", [i.message_en for i in outcome.errors]
+    assert outcome.detected["profile"] == "Lang"
+    assert [(t["year"], t["phase"]) for t in outcome.totals] == [(2018, "actual")]
