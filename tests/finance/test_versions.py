@@ -101,7 +101,7 @@ def test_value_translations_are_kept_in_the_import_profile(municipality):
     from finance.importing import preview as importer_preview
 
     # Given a long file whose phase cells say "Rechng." and a profile saved with that translation
-    data = ("Produkt;Bezeichnung;Jahr;Art;Richtung;Betrag\r\n01.01;Rat;2017;Rechng.;Aufwand;100\r\n").encode()
+    data = b"Produkt;Bezeichnung;Jahr;Art;Richtung;Betrag\r\n01.01;Rat;2017;Rechng.;Aufwand;100\r\n"
     mapping = importer_preview(data).mapping
     mapping.phase = "Art"
     mapping.value_maps = {"phase": {"Rechng.": "actual"}}
