@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from finance import selectors as finance_selectors
 from planning.engine.population import (
     AgeBand,
 )
@@ -109,12 +110,7 @@ class ScenarioForm(forms.Form):
 
     def __init__(self, *args: Any, municipality, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from finance import selectors as finance_selectors
-        from finance.models import BudgetVersion
-
-        self.fields["budget_version"].queryset = BudgetVersion.objects.filter(
-            municipality=municipality
-        ).select_related("dataset")
+        self.fields["budget_version"].queryset = finance_selectors.versions_of(municipality)
         if "budget_version" not in self.initial:  # the current adopted budget, never the last upload
             current = finance_selectors.current_budget_version(municipality)
             self.initial["budget_version"] = current.pk if current else None
