@@ -11,10 +11,12 @@ class PlanningConfig(AppConfig):
     def ready(self) -> None:
         from core.navigation import register_section
         from planning import resilience_setup
+        from planning.districts import setup as districts_setup
 
         register_section("planning", _("Planung"), "planning:index", order=30)
         self._register_projection()
         resilience_setup.register()
+        districts_setup.register()
 
     @staticmethod
     def _register_projection() -> None:

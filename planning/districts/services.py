@@ -349,7 +349,7 @@ def social_index_refresh(*, municipality: Municipality) -> int:
         groups = {}
         for year in sorted(table["year"].unique()):
             for group in profile_groups(values, specs, int(year), k=GROUPS_K):
-                label = ", ".join(names[key] for key, _z in group.marked[:3]) or _("unauffällig")
+                label = _group_label(group, specs, names)
                 for district in group.districts:
                     groups[(int(year), district)] = (group.number, label)
         for row in table.itertuples(index=False):
@@ -369,6 +369,17 @@ def social_index_refresh(*, municipality: Municipality) -> int:
             )
     SocialIndexValue.objects.bulk_create(stored, batch_size=2000)
     return len(stored)
+
+
+def _group_label(group, specs: dict[str, IndexSpec], names: dict[str, str]) -> str:
+    """What sets a group apart: its strongest indicators with an arrow for the raw value (a high
+    SGB II quota ↑, little living space ↓), else whether its need is below average."""
+    marked = [
+        f"{names[key]} {'↓' if specs[key].direction == 'better' else '↑'}" for key, _z in group.marked[:3]
+    ]
+    if marked:
+        return ", ".join(marked)
+    return _("geringer Bedarf") if group.mean_index < -0.25 else _("durchschnittlich")
 
 
 # -- offers ----------------------------------------------------------------------------------------
