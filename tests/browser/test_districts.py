@@ -7,8 +7,8 @@ import os
 import pytest
 
 from core.models import District, Role
-from planning.districts.models import IndicatorValue
 from planning.districts.demo import demo_geojson, demo_indicator_csv
+from planning.districts.models import IndicatorValue
 from swot.models import Board
 from tests.browser.conftest import login
 from tests.factories import PASSWORD
@@ -68,7 +68,9 @@ def test_planner_imports_districts_and_indicators_then_uses_the_map(
     # Then the table shows 2020's values in German notation
     assert page.locator("[data-testid=map-year-label]").inner_text() == "2020"
     assert page.locator("#map-table-title").inner_text() == "Arbeitslosenquote 2020"
-    value = IndicatorValue.objects.get(district__code="01", indicator__key="unemployment_rate", year=2020).value
+    value = IndicatorValue.objects.get(
+        district__code="01", indicator__key="unemployment_rate", year=2020
+    ).value
     german = f"{value:.2f}".replace(".", ",")
     assert rows.first.inner_text() == f"1\t01 Innenstadt\t{german} %\t1"  # rank 1 in the index, group 1
     assert "year=2020" in page.url
