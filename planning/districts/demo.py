@@ -114,10 +114,12 @@ def jittered_grid(
             (x1, y1), (x2, y2) = corners[key[0]], corners[key[1]]
             length = math.hypot(x2 - x1, y2 - y1)
             nx, ny = -(y2 - y1) / length, (x2 - x1) / length
+            # a smooth wave that vanishes at both corners, so that edges never cross each other
+            bend, ripple = rng.uniform(-0.08, 0.08), rng.uniform(-0.04, 0.04)
             points = [(x1, y1)]
             for k in range(1, detail + 1):
                 t = k / (detail + 1)
-                wave = rng.uniform(-0.07, 0.07) * length
+                wave = length * math.sin(math.pi * t) * (bend + ripple * math.sin(3 * math.pi * t))
                 points.append((x1 + t * (x2 - x1) + wave * nx, y1 + t * (y2 - y1) + wave * ny))
             points.append((x2, y2))
             edges[key] = points

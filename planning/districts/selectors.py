@@ -3,13 +3,17 @@ needs against offers. Each function runs a fixed number of queries, whatever the
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count, Q, Sum
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Q, Sum, TextField
+from django.db.models.functions import Cast
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from core.models import District, Municipality
 from planning.districts.catalogue import AGE_GROUPS
@@ -45,8 +49,41 @@ def indicators_of(municipality: Municipality) -> list[Indicator]:
     return list(Indicator.objects.filter(municipality=municipality))
 
 
+def geojson_text(municipality: Municipality, level: str) -> tuple[str, int]:
+    """The boundaries of a level as GeoJSON FeatureCollection text (feature ids = district ids) and
+    the number of features. The stored geometry is spliced in as the database's text: decoding and
+    encoding 200 boundaries would cost more than the rest of the map page together (docs/benchmarks.md)."""
+    rows = (
+        District.objects.filter(municipality=municipality, level=level, geometry__isnull=False)
+        .order_by("code")
+        .annotate(geometry_text=Cast("geometry", TextField()))
+        .values_list("pk", "code", "geometry_text")
+    )
+    features = [
+        f'{{"type":"Feature","id":{pk},"properties":{{"code":{json.dumps(code)}}},"geometry":{text}}}'
+        for pk, code, text in rows
+    ]
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}", len(features)
+
+
+_SCRIPT_ESCAPES = str.maketrans({">": "\\u003E", "<": "\\u003C", "&": "\\u0026"})
+
+
+def embed_json(element_id: str, data: dict[str, Any], **raw: str) -> str:
+    """A ``<script type="application/json">`` element like Django's ``json_script``, with members
+    given as ready JSON text (``raw``) spliced in unparsed."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, separators=(",", ":"))
+    if raw:
+        members = ",".join(f"{json.dumps(key)}:{value}" for key, value in raw.items())
+        text = "{" + members + ("," + text[1:] if len(text) > 2 else "}")
+    return mark_safe(  # noqa: S308 - escaped like json_script: no <, > or & survives inside the element
+        f'<script id="{element_id}" type="application/json">{text.translate(_SCRIPT_ESCAPES)}</script>'
+    )
+
+
 def map_data(municipality: Municipality, level: str) -> dict[str, Any]:
-    """Everything the map page draws, for all years at once (the year slider switches in the browser).
+    """Everything the map page draws but the boundaries (``geojson_text``), for all years at once
+    (the year slider switches in the browser).
 
     ``values[key][year]`` is a list aligned with ``districts`` (None where missing); the key
     ``social_index`` holds the index, ``rank`` and ``group`` its rank and profile group.
@@ -54,53 +91,47 @@ def map_data(municipality: Municipality, level: str) -> dict[str, Any]:
     rows = list(
         District.objects.filter(municipality=municipality, level=level)
         .order_by("code")
-        .values_list("pk", "code", "name", "geometry", "label_lon", "label_lat")
+        .values_list("pk", "code", "name", "label_lon", "label_lat")
     )
     position = {pk: n for n, (pk, *_rest) in enumerate(rows)}
     size = len(rows)
     slug = municipality.slug
     detail = reverse("planning:district-detail", kwargs={"slug": slug, "district_id": 0}).removesuffix("0/")
+    indicators = indicators_of(municipality)
+    keys = {i.pk: i.key for i in indicators}
     values: dict[str, dict[int, list]] = defaultdict(dict)
     years: set[int] = set()
-    for district_id, key, year, value in IndicatorValue.objects.filter(
-        district__municipality=municipality, district__level=level
-    ).values_list("district_id", "indicator__key", "year", "value"):
-        series = values[key].get(year)
+    for district_id, indicator_id, year, value in IndicatorValue.objects.filter(
+        district_id__in=position
+    ).values_list("district_id", "indicator_id", "year", "value"):
+        by_year = values[keys[indicator_id]]
+        series = by_year.get(year)
         if series is None:
-            series = values[key][year] = [None] * size
+            series = by_year[year] = [None] * size
         series[position[district_id]] = value
         years.add(year)
     rank: dict[int, list] = {}
     group: dict[int, list] = {}
     group_labels: dict[int, dict[int, str]] = defaultdict(dict)
     for district_id, year, value, rank_value, group_no, label in SocialIndexValue.objects.filter(
-        district__municipality=municipality, district__level=level
+        district_id__in=position
     ).values_list("district_id", "year", "value", "rank", "group", "group_label"):
         n = position[district_id]
         for target, item in ((values[INDEX_KEY], value), (rank, rank_value), (group, group_no)):
             target.setdefault(year, [None] * size)[n] = item
         if group_no:
             group_labels[year][group_no] = label
-    indicators = [
-        {"key": i.key, "name": i.name, "unit": i.unit, "direction": i.direction}
-        for i in indicators_of(municipality)
-        if i.key in values and not i.age_group
-    ]
     return {
         "districts": [
             {"id": pk, "code": code, "name": name, "url": f"{detail}{pk}/", "lon": lon, "lat": lat}
-            for pk, code, name, _geometry, lon, lat in rows
+            for pk, code, name, lon, lat in rows
         ],
-        "geojson": {
-            "type": "FeatureCollection",
-            "features": [
-                {"type": "Feature", "id": pk, "properties": {"code": code}, "geometry": geometry}
-                for pk, code, _name, geometry, _lon, _lat in rows
-                if geometry
-            ],
-        },
         "years": sorted(years),
-        "indicators": indicators,
+        "indicators": [
+            {"key": i.key, "name": i.name, "unit": i.unit, "direction": i.direction}
+            for i in indicators
+            if i.key in values and not i.age_group
+        ],
         "values": {key: {str(y): v for y, v in by_year.items()} for key, by_year in values.items()},
         "rank": {str(y): v for y, v in rank.items()},
         "group": {str(y): v for y, v in group.items()},

@@ -32,10 +32,17 @@ from planning.engine.social_index import IndexSpec, profile_groups, social_index
 GROUPS_K = 4
 
 
+MAX_MESSAGES = 50
+
+
 class DistrictImportError(Exception):
-    """An import refused as a whole; ``messages`` name each problem (feature or line/column, reason)."""
+    """An import refused as a whole; ``messages`` name each problem (feature or line/column, reason),
+    at most ``MAX_MESSAGES`` of them and a count of the rest."""
 
     def __init__(self, messages: list[str], warnings: list[str] | None = None) -> None:
+        if len(messages) > MAX_MESSAGES:
+            rest = len(messages) - MAX_MESSAGES
+            messages = [*messages[:MAX_MESSAGES], _("… und %(n)s weitere Fehler.") % {"n": rest}]
         super().__init__("; ".join(messages))
         self.messages = messages
         self.warnings = warnings or []

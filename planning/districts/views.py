@@ -28,6 +28,7 @@ from planning.districts.models import Indicator, IndicatorImport, Offer
 def _map_context(municipality, request) -> dict:
     level = selectors.default_level(municipality, request.GET.get("level"))
     data = selectors.map_data(municipality, level) if level else None
+    geojson, features = selectors.geojson_text(municipality, level) if level else ("", 0)
     indicator = request.GET.get("indicator") or selectors.INDEX_KEY
     if data and indicator not in data["values"]:
         indicator = (
@@ -36,7 +37,15 @@ def _map_context(municipality, request) -> dict:
     years = data["years"] if data else []
     year = request.GET.get("year")
     year = int(year) if year and year.isdigit() and int(year) in years else (years[-1] if years else None)
-    return {"level": level, "data": data, "indicator": indicator, "year": year, "years": years}
+    return {
+        "level": level,
+        "data": data,
+        "indicator": indicator,
+        "year": year,
+        "years": years,
+        "geojson": geojson,
+        "features": features,
+    }
 
 
 def _table_rows(data: dict, indicator: str, year: int | None) -> list[dict]:
@@ -57,6 +66,12 @@ def _table_rows(data: dict, indicator: str, year: int | None) -> list[dict]:
 def district_map(request, municipality):
     context = _map_context(municipality, request)
     data = context["data"]
+    labels = {
+        "social_index": _("Sozialindex"),
+        "rank": _("Rang"),
+        "group": _("Profilgruppe"),
+        "no_value": _("kein Wert"),
+    }
     return render(
         request,
         "planning/districts/map.html",
@@ -64,15 +79,11 @@ def district_map(request, municipality):
             "municipality": municipality,
             "levels": selectors.district_levels(municipality),
             "rows": _table_rows(data, context["indicator"], context["year"]),
-            "has_geometry": bool(data and data["geojson"]["features"]),
-            "labels": {
-                "social_index": _("Sozialindex"),
-                "rank": _("Rang"),
-                "group": _("Profilgruppe"),
-                "no_value": _("kein Wert"),
-                "higher_worse": _("höher = mehr Bedarf"),
-                "higher_better": _("höher = günstiger"),
-            },
+            "has_geometry": context["features"] > 0,
+            "map_json": selectors.embed_json("district-map-data", data, geojson=context["geojson"])
+            if data
+            else "",
+            "labels": labels,
             **context,
         },
     )
@@ -315,10 +326,11 @@ def needs(request, municipality):
         need = selectors.INDEX_KEY
     result = selectors.needs_and_offers(municipality, level, year, need) if level else None
     data = None
+    map_json = ""
     if result:
-        geo = selectors.map_data(municipality, level)["geojson"]
+        geojson, features = selectors.geojson_text(municipality, level)
         data = {
-            "geojson": geo,
+            "features": features,
             "rows": [
                 {
                     "id": r["district"].pk,
@@ -336,6 +348,7 @@ def needs(request, municipality):
             ],
             "labels": {"need": _("Bedarf"), "offers": _("Angebote"), "thin": _("Bedarf hoch, Angebot dünn")},
         }
+        map_json = selectors.embed_json("needs-map-data", data, geojson=geojson)
     return render(
         request,
         "planning/districts/needs.html",
@@ -347,5 +360,6 @@ def needs(request, municipality):
             "indicator_choices": indicator_choices,
             "result": result,
             "data": data,
+            "map_json": map_json,
         },
     )

@@ -255,7 +255,7 @@ def read_districts(
             code=code,
             name=name,
             parent_code=parent,
-            geometry=json.loads(json.dumps(mapping(geom))),  # tuples -> lists
+            geometry=_stored(geom),
             bbox=[round(v, 7) for v in geom.bounds],
             label_point=_round_point(geom.point_on_surface()),
             area_km2=round(m.area / 1e6, 4),
@@ -264,6 +264,15 @@ def read_districts(
     ]
     result = GeoResult(districts, issues)
     return result if result.ok else GeoResult([], issues)
+
+
+def _stored(geom: BaseGeometry) -> dict[str, Any]:
+    """The geometry as stored: coordinates on a 1e-7° grid (about 1 cm; shared edges stay shared), which
+    keeps the map page small; the unrounded geometry if snapping should ever make it invalid."""
+    snapped = shapely.set_precision(geom, 1e-7)
+    if snapped.is_empty or not snapped.is_valid or snapped.geom_type not in ("Polygon", "MultiPolygon"):
+        snapped = geom
+    return json.loads(json.dumps(mapping(snapped)))  # tuples -> lists
 
 
 def _round_point(point: BaseGeometry) -> tuple[float, float]:

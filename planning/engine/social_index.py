@@ -108,6 +108,7 @@ def profile_groups(
 ) -> list[Group]:
     """Group the districts of ``year`` by their weighted, signed z-profile with k-means."""
     from sklearn.cluster import KMeans  # imported lazily: loading scikit-learn costs a second
+    from threadpoolctl import threadpool_limits
 
     z = z_scores(values, specs)
     if z.empty or year not in z.index.get_level_values("year"):
@@ -117,11 +118,12 @@ def profile_groups(
     matrix = profile.fillna(0.0).to_numpy() * weights / weights.sum()
     distinct = len(np.unique(matrix.round(9), axis=0))
     k = max(1, min(k, distinct))
-    labels = (
-        np.zeros(len(profile), dtype=int)
-        if k == 1
-        else KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(matrix)
-    )
+    if k == 1:
+        labels = np.zeros(len(profile), dtype=int)
+    else:
+        # a few hundred rows: one thread is fastest (OpenMP threads only contend on a busy server)
+        with threadpool_limits(limits=1):
+            labels = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(matrix)
     index = profile.fillna(0.0).mul(weights).sum(axis=1) / weights.sum()
     groups = []
     for label in range(k):
