@@ -336,7 +336,7 @@ class DistrictLocator:
 
     def __init__(self, districts: Iterable[tuple[Any, dict[str, Any]]]) -> None:
         items = sorted(
-            ((key, shape(geometry)) for key, geometry in districts if geometry), key=lambda kv: str(kv[0])
+            ((key, shape(geometry)) for key, geometry in districts if geometry), key=lambda kv: kv[0]
         )
         self._keys = [key for key, _ in items]
         self._shapes = [geom for _, geom in items]
