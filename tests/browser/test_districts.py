@@ -7,7 +7,7 @@ import os
 import pytest
 
 from core.models import District, Role
-from planning.districts.demo import demo_geojson, demo_indicator_csv
+from planning.districts.demo import demo_geojson, demo_indicator_csv, load_districts_demo
 from planning.districts.models import IndicatorValue
 from swot.models import Board
 from tests.browser.conftest import login
@@ -102,3 +102,24 @@ def test_planner_imports_districts_and_indicators_then_uses_the_map(
     # And nothing was fetched from outside the app (no tiles, no topojson, no CDN)
     foreign = [url for url in requests if not url.startswith(live_server.url) and not url.startswith("data:")]
     assert foreign == []
+
+
+def test_needs_against_offers_on_the_demo(page, live_server, municipality, member_factory, tmp_path):
+    # Given the demo districts with their offers
+    load_districts_demo(municipality)
+    member_factory(municipality, Role.VIEWER, username="gast")
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    login(page, live_server.url, "gast", PASSWORD)
+    page.wait_for_url(f"{live_server.url}/kommunen/musterstadt/")
+    # When a viewer opens the needs/offers overlay
+    page.goto(f"{live_server.url}/kommunen/musterstadt/planung/sozialraeume/bedarf-und-angebot/")
+    # Then the need is coloured and the offers are circles with their count; the Zechensiedlung is marked
+    page.wait_for_selector("#needs-map .choroplethlayer path")
+    assert page.locator("#needs-map .choroplethlayer path").count() == 8
+    assert page.locator("#needs-map .scattergeo .point").count() == 8
+    marked = page.locator("[data-testid=needs-table] tr.thin").all_inner_texts()
+    assert any("Zechensiedlung" in row for row in marked)
+    assert not any("Innenstadt" in row for row in marked)
+    _shot(page, tmp_path, "districts-needs.png")
+    assert [url for url in requests if not url.startswith(live_server.url)] == []
