@@ -51,6 +51,13 @@ def validate_ags(value: str) -> None:
         )
 
 
+class MunicipalityScopedQuerySet(models.QuerySet):
+    """Base of the querysets of rows that belong to one municipality (a ``municipality`` foreign key)."""
+
+    def for_municipality(self, municipality: "Municipality"):
+        return self.filter(municipality=municipality)
+
+
 class MunicipalityQuerySet(models.QuerySet):
     def for_user(self, user) -> "MunicipalityQuerySet":
         """Municipalities the user may see: their memberships (superusers: all)."""
@@ -218,11 +225,6 @@ class Job(models.Model):
         }
 
 
-class DistrictQuerySet(models.QuerySet):
-    def for_municipality(self, municipality: Municipality) -> "DistrictQuerySet":
-        return self.filter(municipality=municipality)
-
-
 class District(models.Model):
     """A district of a municipality (Stadtteil, Sozialraum, statistischer Bezirk): the unit of social
     planning that needs, offers, stakeholders, workshops and measures refer to.
@@ -259,7 +261,7 @@ class District(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = DistrictQuerySet.as_manager()
+    objects = MunicipalityScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["level", "code"]

@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import District, Municipality
+from core.models import District, Municipality, MunicipalityScopedQuerySet
 from planning.engine.social_index import HIGHER_IS_BETTER, HIGHER_IS_WORSE, NEUTRAL
 
 __all__ = ["Indicator", "IndicatorImport", "IndicatorValue", "Offer", "SocialIndexValue"]
@@ -134,11 +134,6 @@ class SocialIndexValue(models.Model):
         return f"{self.district} {self.year}: {self.value}"
 
 
-class OfferQuerySet(models.QuerySet):
-    def for_municipality(self, municipality: Municipality) -> OfferQuerySet:
-        return self.filter(municipality=municipality)
-
-
 class Offer(models.Model):
     """A social offer (Angebot) of some provider, placed in a district: by choosing the district, or
     by coordinates (longitude/latitude, WGS84), from which the district is found (point in polygon)."""
@@ -178,7 +173,7 @@ class Offer(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = OfferQuerySet.as_manager()
+    objects = MunicipalityScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

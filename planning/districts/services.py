@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.models import District, Municipality
-from finance.importing import ImportFileError, open_table
+from finance.vocabulary import ImportFileError, detect_decimal_convention, open_table
 from planning.districts.catalogue import BUILTIN, GEO_MESSAGES, SYNONYMS, TABLE_MESSAGES
 from planning.districts.models import Indicator, IndicatorImport, IndicatorValue, Offer, SocialIndexValue
 from planning.engine.geometry import DistrictLocator, GeoIssue, read_districts
@@ -287,6 +287,7 @@ def indicator_values_import(
                 districts={d.code: d.pk for d in districts},
                 district_names={d.name: d.pk for d in districts},
                 indicators=columns,
+                detect_convention=lambda cells: detect_decimal_convention(cells)[0],
             )
     except ImportFileError as exc:
         raise DistrictImportError(

@@ -1,9 +1,11 @@
 """Indicator tables per district and year: columns, German numbers, line-numbered problems (no Django).
 
-The file is read by ``finance.importing.open_table`` (the budget import's reader: content-based CSV/XLSX
-detection, encoding UTF-8/Windows-1252/ISO-8859-1/UTF-16, delimiter ``;`` tab ``,``, 1-based physical
-line numbers); this module interprets the rows. Layout: one row per district and year, one column per
-indicator::
+The caller reads the file with ``finance.vocabulary.open_table`` (the budget import's reader: content-based
+CSV/XLSX detection, encoding UTF-8/Windows-1252/ISO-8859-1/UTF-16, delimiter ``;`` tab ``,``, 1-based
+physical line numbers) and passes the rows and the decimal-convention vote (``detect_convention``) in;
+this module interprets the rows and imports nothing outside the engine.
+
+Layout: one row per district and year, one column per indicator::
 
     Kennziffer;Name;Jahr;SGB-II-Quote;Arbeitslosenquote;Einwohner 0-5
     01;Altstadt;2024;18,4;9,1;412
@@ -12,8 +14,9 @@ indicator::
   and only read when there is no code column (then matched by name);
 - year: Jahr/Year;
 - every other column must name a known indicator (its key or its name, case and spacing ignored);
-- numbers in German (``1.234,5``) or English (``1,234.5``) notation, decided once per file with the
-  budget import's ``detect_decimal_convention``; any number of decimals; ``%`` and spaces are ignored;
+- numbers in German (``1.234,5``) or English (``1,234.5``) notation, decided once per file by
+  ``detect_convention`` (the budget import's vote, given by the caller); any number of decimals;
+  ``%`` and spaces are ignored;
 - an empty cell, ``-``, ``–``, ``.`` or ``x`` (the symbols of official statistics for "nothing",
   "unknown" and "not applicable") is a missing value, never zero;
 - a share (unit ``%``) must lie in 0..100, a count must not be negative; a district and year twice is
@@ -23,11 +26,11 @@ indicator::
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from finance.importing import DECIMAL_COMMA, detect_decimal_convention
+DECIMAL_COMMA, DECIMAL_POINT = "de", "en"  # 1.234,5 / 1,234.5
 
 MISSING = frozenset({"", "-", "–", "—", ".", "x", "X", "k.A.", "n.v."})
 MIN_YEAR, MAX_YEAR = 1950, 2100
@@ -110,6 +113,7 @@ def read_indicator_table(
     districts: Mapping[str, Any],
     district_names: Mapping[str, Any] | None = None,
     indicators: Sequence[IndicatorColumn],
+    detect_convention: Callable[[list[str]], str] = lambda _cells: DECIMAL_COMMA,
     max_issues: int = 200,
 ) -> TableResult:
     """Interpret the rows of an indicator table (see module docstring); all problems are collected."""
@@ -141,7 +145,7 @@ def read_indicator_table(
 
     rows = list(rows)
     sample = [_cell(cells[p]) for _, cells in rows[:500] for p, _ in value_cols if p < len(cells)]
-    convention, _, _ = detect_decimal_convention([s for s in sample if s not in MISSING])
+    convention = detect_convention([s for s in sample if s not in MISSING])
     by_name = {normalise_header(k): v for k, v in (district_names or {}).items()}
     values: list[tuple[Any, str, int, float]] = []
     seen: dict[tuple[Any, int], int] = {}
