@@ -33,10 +33,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from core.demo import DEMO_SLUG
 from core.jobs import job_create, job_enqueue
-from core.models import Job, Municipality, Role
+from core.models import District, Job, Municipality, Role
 from finance import services as finance_services
 from finance.demo import budget_csv
 from finance.models import BudgetDataset, BudgetUpload, BudgetVersion, ImportProfile
+from planning.districts.models import Indicator, IndicatorValue, Offer
 from planning.models import AgeProfile, BalanceSheet, PopulationSeries, ResilienceRun, Scenario
 from planning.projection.services import age_profile_set
 from stakeholders import services as stakeholder_services
@@ -96,6 +97,11 @@ PARAMETER_RULES: list[tuple[str, str, str]] = [
     ("pk", "swot/measures/", "measure"),
     ("pk", "resilience/runs/", "run"),
     ("pk", "jobs/", "job"),
+    ("district_id", "", "district"),
+    ("indicator_id", "", "indicator"),
+    ("offer_id", "", "offer"),
+    ("pk", "districts/", "district"),
+    ("pk", "offers/", "offer"),
     ("pk", "akteure/", "stakeholder"),
     ("pk", "stakeholders/", "stakeholder"),
     ("pk", "stakeholder-relationships/", "relationship"),
@@ -331,6 +337,8 @@ def demo(settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks, ou
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED, job.message
 
+    inner_city = District.objects.get(municipality=municipality, code="01")  # demo Sozialraum "Innenstadt"
+    offer = Offer.objects.filter(municipality=municipality, district=inner_city).first()
     scenario = Scenario.objects.filter(municipality=municipality, computed_at__isnull=False).first()
     run = ResilienceRun.objects.filter(municipality=municipality).first()
     series = PopulationSeries.objects.filter(municipality=municipality).first()
@@ -364,8 +372,11 @@ def demo(settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks, ou
         "job": job.pk,
         "table_format": "csv",
         "binary_format": "pdf",
+        "district": inner_city.pk,
+        "indicator": Indicator.objects.get(municipality=municipality, key="sgb2_rate").pk,
+        "offer": offer.pk,
     }
-    for model in (ImportProfile, BudgetUpload, AgeProfile, Invite, Measure, Card):
+    for model in (ImportProfile, BudgetUpload, AgeProfile, Invite, Measure, Card, Offer, IndicatorValue):
         assert model.objects.exists(), f"the demo fixture lacks a {model.__name__}"
 
     needles = [
@@ -383,6 +394,8 @@ def demo(settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks, ou
         strategy.title,
         measure.title,
         "Isolation Exportdatei A",
+        offer.name,
+        "Zechensiedlung",
         person.name,
         person.email,
         "Isolation Verein A",
