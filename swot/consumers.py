@@ -265,7 +265,7 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         request_id = content.get("id")
         kind = content.get("type")
         if kind == "ping":
-            if not await self._still_allowed(PUSH_RECHECK):
+            if not await self._still_allowed(0):  # every ping re-checks (browsers: every 20 s)
                 return
             await _presence(self.board_id, self.channel_name, touch=True)
             await self.send_json(
