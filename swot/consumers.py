@@ -22,7 +22,7 @@ from swot.access import Actor, actor_refresh, actor_resolve, guest_cookie_name
 from swot.dispatch import action_run
 from swot.errors import BoardError
 from swot.models import Board
-from swot.presenters import Viewer, present_error, present_event
+from swot.presenters import Viewer, present_error, present_event, present_presence
 from swot.services.events import deferred_broadcasts
 
 logger = logging.getLogger(__name__)
@@ -89,7 +89,7 @@ def _sync(actor: Actor, since) -> dict:
     board = _board(actor.board_id)
     try:
         since = int(since)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # also NaN/Infinity, which JSON decoding lets through
         since = -1
     events = selectors.events_since(board, since, actor)
     if events is None:
@@ -115,11 +115,15 @@ def _presence(board_id: int, channel_name: str, *, leave: bool = False, touch: b
         services.presence_leave(channel_name=channel_name)
     if touch:
         services.presence_touch(channel_name=channel_name)
-    return {"type": "board.presence", "presence": services.presence_list(board_id)}
+    board = Board.objects.filter(pk=board_id).only("anonymous", "anonymous_votes", "hide_while_collecting",
+                                                   "revealed").first()  # fmt: skip
+    visibility = board.visibility() if board else {}
+    return {"type": "board.presence", "presence": services.presence_list(board_id), "visibility": visibility}
 
 
 class BoardConsumer(AsyncJsonWebsocketConsumer):
-    """``/ws/swot/boards/<id>/``: members by session, guests by signed token (``?guest=`` or cookie)."""
+    """``/ws/swot/boards/<id>/``: members by session or API token (``Authorization: Token``), guests by
+    their signed credential (``Authorization: Guest``, ``?guest=`` or cookie). See docs/swot-protocol.md."""
 
     actor: Actor | None = None
     worker: asyncio.Task | None = None
@@ -361,7 +365,9 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
     async def board_presence(self, message):
         if not await self._still_allowed(PUSH_RECHECK):
             return
-        await self.send_json({"type": "presence", "presence": message["presence"]})
+        viewer = Viewer.of(self.actor, message.get("visibility", {}))
+        presence = present_presence(message["presence"], viewer, anonymous_name=_("anonym"))
+        await self.send_json({"type": "presence", "presence": presence})
 
     async def board_kick(self, message):
         """A revoked invite or excluded guest: close their sockets at once."""

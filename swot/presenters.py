@@ -9,7 +9,8 @@ viewer receives is decided here:
 * anonymous votes: no voter names on vote events (``mine`` still tells you your own dots);
 * collecting face down (``hide_while_collecting`` and not yet revealed): other people's cards,
   deleted ones included, arrive with ``hidden: true`` and empty text, note and previous text, except
-  for facilitators.
+  for facilitators;
+* presence on an anonymous board: only your own entry is named.
 """
 
 from __future__ import annotations
@@ -90,3 +91,19 @@ def present_error(error: dict, viewer: Viewer) -> dict:
     if "card" not in error:
         return error
     return {**error, "card": present_card(error["card"], viewer)}
+
+
+def present_presence(presence: list[dict], viewer: Viewer, *, anonymous_name: str) -> list[dict]:
+    """Who is connected (``[{id, name, guest}]``) as ``viewer`` may see it, with ``mine`` set.
+
+    On an anonymous board only the viewer's own entry carries a name; the others are counted, not named
+    (``anonymous_name``), as in the workshop record.
+    """
+    out = []
+    for entry in presence:
+        mine = viewer.participant_id is not None and entry["id"] == viewer.participant_id
+        item = {**entry, "mine": mine}
+        if viewer.anonymous and not mine:
+            item["name"] = anonymous_name
+        out.append(item)
+    return out

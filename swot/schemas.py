@@ -8,6 +8,7 @@ id lists are positive integers. Business rules (phases, ownership, budgets) stay
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from swot.models import Phase, Quadrant, Strategy
@@ -24,7 +25,7 @@ COST_MAX = 10**12 - 1  # Measure.cost_estimate: 14 digits, 2 after the point
 class Text(serializers.CharField):
     """A string (numbers, booleans, lists are refused, not converted); DRF's CharField refuses NUL bytes."""
 
-    default_error_messages = {"invalid": "Text erwartet."}
+    default_error_messages = {"invalid": _("Text erwartet.")}
 
     def to_internal_value(self, data):
         if not isinstance(data, str):

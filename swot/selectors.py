@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.models import Municipality
 from swot.access import Actor
@@ -17,7 +18,7 @@ from swot.payloads import (
     my_vote_counts,
     strategy_dict,
 )
-from swot.presenters import Viewer, present_card, present_event
+from swot.presenters import Viewer, present_card, present_event, present_presence
 from swot.services.participants import presence_list
 
 CATCH_UP_LIMIT = 500  # further behind than this: a snapshot is cheaper than replaying
@@ -55,7 +56,7 @@ def board_snapshot(board: Board, actor: Actor) -> dict:
         "scores": board_scores(board),
         "strategies": [strategy_dict(s, card_ids=sorted(c.pk for c in s.linked)) for s in strategies],
         "measures": [measure_dict(m) for m in Measure.objects.filter(source_strategy__board=board)],
-        "presence": presence_list(board.pk),
+        "presence": present_presence(presence_list(board.pk), viewer, anonymous_name=_("anonym")),
         "server_time": timezone.now().isoformat(),
     }
 

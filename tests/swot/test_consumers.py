@@ -337,3 +337,20 @@ async def test_frames_that_are_not_json_objects_get_invalid(board, facilitator):
     await client.send_json_to({"type": "ping", "id": "still-open"})
     assert (await _until(client, "pong"))["id"] == "still-open"
     await client.disconnect()
+
+
+async def test_presence_on_an_anonymous_board_names_only_yourself(board, facilitator, participant_user):
+    board.anonymous = True
+    await sync_to_async(board.save)(update_fields=["anonymous"])
+    alice, _ = await _connect(board.pk, facilitator)
+    bob, _ = await _connect(board.pk, participant_user)
+    presence = (await _until(alice, "presence"))["presence"]
+    assert sorted((p["name"], p["mine"]) for p in presence) == [("Mia Moderat", True), ("anonym", False)]
+    await bob.send_json_to({"type": "sync", "id": "s", "since": -1})
+    snapshot = await _until(bob, "snapshot")
+    assert sorted((p["name"], p["mine"]) for p in snapshot["presence"]) == [
+        ("Karl Kämmerer", True),
+        ("anonym", False),
+    ]
+    await alice.disconnect()
+    await bob.disconnect()
