@@ -29,9 +29,9 @@ logger = logging.getLogger(__name__)
 CLOSE_FORBIDDEN = 4403
 # How long a live event that overtook an earlier one waits for it before the gap is filled from the log.
 GAP_WAIT = 0.25
-# Access is re-checked before pushing an event when the last check is older than this (seconds): a
-# removed member, deactivated user or revoked guest receives nothing later than this after the change,
-# at the cost of at most one indexed query per connection and interval, however busy the board is.
+# Access is re-checked before pushing when the connection's last check is older than this (seconds): a
+# removed member, deactivated user or revoked guest receives nothing committed later than this after the
+# change, at the cost of at most one indexed query per connection and interval, however busy the board.
 PUSH_RECHECK = 1.0
 # ... and, for idle boards, at every client ping and at least this often (seconds).
 PERIODIC_RECHECK = 15.0
@@ -61,9 +61,14 @@ def _connect(board_id: int, user, token: str | None, channel_name: str) -> tuple
     return actor, board.municipality_id, hello
 
 
-@database_sync_to_async
-def _checked(actor: Actor, municipality_id: int) -> Actor | None:
+def _refresh(actor: Actor, municipality_id: int) -> Actor | None:
     return actor_refresh(actor, municipality_id)
+
+
+# The access re-check runs in the executor's thread pool, not in the one thread that all of this process's
+# other database work shares (``thread_sensitive``): a push must not wait behind requests that wait for a
+# board's row lock. One indexed read, no transaction.
+_checked = database_sync_to_async(_refresh, thread_sensitive=False)
 
 
 @database_sync_to_async
@@ -322,7 +327,7 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         async with self.forward_lock:
             if seq <= self.live_seq:
                 return
-            if not await self._still_allowed(PUSH_RECHECK):  # access is checked for what we push, too
+            if not await self._still_allowed(PUSH_RECHECK):  # access is re-checked for what we push, too
                 return
             if seq > self.live_seq + 1:
                 self.pending[seq] = message

@@ -225,3 +225,15 @@ def test_invite_create_answer_has_the_id_that_revoking_needs(api_client, board, 
     assert {"id", "code", "join_url", "expires_at"} <= set(created)
     revoked = api_client.post(f"{BASE}/boards/{board.pk}/invites/{created['id']}/revoke/")
     assert revoked.status_code == 200 and revoked.json()["revoked_at"]
+
+
+def test_event_log_over_rest_is_presented_for_the_caller(api_client, board, fac, part, viewer):
+    services.board_update_settings(board_id=board.pk, actor=fac, hide_while_collecting=True)
+    secret = card(part, "S", "Geheim über REST")
+    services.board_set_phase(board_id=board.pk, actor=fac, phase="vote")
+    services.vote_cast(board_id=board.pk, actor=part, card_id=secret.pk)
+    _login(api_client, viewer)
+    events = api_client.get(f"{BASE}/boards/{board.pk}/events/?since=0").json()["events"]
+    assert "Geheim über REST" not in str(events)
+    assert [e["kind"] for e in events][-2:] == ["board.phase", "vote.cast"]
+    assert events[-1]["actor"]["name"] == "" and "voter" not in events[-1]["payload"]

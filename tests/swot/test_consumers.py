@@ -344,10 +344,10 @@ async def test_presence_on_an_anonymous_board_names_only_yourself(board, facilit
     await sync_to_async(board.save)(update_fields=["anonymous"])
     alice, _ = await _connect(board.pk, facilitator)
     bob, _ = await _connect(board.pk, participant_user)
-    presence = (await _until(alice, "presence"))["presence"]
+    presence = (await _until(alice, "presence", timeout=15))["presence"]
     assert sorted((p["name"], p["mine"]) for p in presence) == [("Mia Moderat", True), ("anonym", False)]
     await bob.send_json_to({"type": "sync", "id": "s", "since": -1})
-    snapshot = await _until(bob, "snapshot")
+    snapshot = await _until(bob, "snapshot", timeout=15)
     assert sorted((p["name"], p["mine"]) for p in snapshot["presence"]) == [
         ("Karl Kämmerer", True),
         ("anonym", False),
