@@ -1,6 +1,5 @@
-"""CSV and XLSX downloads of the explorer's tables (product names come from uploaded files, so they are
-untrusted): written by ``core.spreadsheets``, which neutralises spreadsheet formulas in every export.
-"""
+"""CSV and XLSX downloads of the explorer's tables (the writers, guarded against spreadsheet formula
+injection, are ``core.downloads``)."""
 
 from __future__ import annotations
 
@@ -8,22 +7,10 @@ from django.http import HttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-# The writers and the formula guard are shared by every export of the project (core.spreadsheets);
-# the names stay importable from here.
-from core.spreadsheets import FORMULA_TRIGGERS, XLSX_TYPE, Cell, csv_response, safe_text, xlsx_response
+from core.downloads import Cell, csv_response, safe_text, xlsx_response
 from finance.explorer import PHASE_LABELS, STATEMENT_LABELS, ExplorerState
 
-__all__ = [
-    "FORMULA_TRIGGERS",
-    "TABLES",
-    "XLSX_TYPE",
-    "breakdown_table",
-    "csv_response",
-    "export_response",
-    "safe_text",
-    "xlsx_response",
-    "years_table",
-]
+__all__ = ["TABLES", "export_response", "safe_text"]
 
 
 def breakdown_table(state: ExplorerState) -> tuple[list[str], list[list[Cell]]]:

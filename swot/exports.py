@@ -12,8 +12,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import number_format
 
+from core.downloads import safe_row
 from core.models import Job
-from core.spreadsheets import safe_row
 from swot import logic, selectors
 from swot.access import Actor
 from swot.models import Board, Quadrant, Strategy
@@ -73,7 +73,7 @@ def board_csv(board: Board, actor: Actor) -> str:
     """Cards, strategies and measures as CSV for spreadsheet users (semicolon, German decimals, BOM).
 
     As ``actor`` sees the board (face-down cards hidden, anonymous authors); every text cell is
-    neutralised against formula injection (``core.spreadsheets``): guests write card texts.
+    neutralised against formula injection (``core.downloads``): guests write card texts.
     """
     context = _record_context(board, actor)
     out = io.StringIO()

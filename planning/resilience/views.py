@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.downloads import safe_text
 from core.permissions import Capability, can, municipality_required
-from core.spreadsheets import safe_text
 from core.templatetags.spielraum import lang
 from planning.engine.resilience import TRIGGER_ORDER
 from planning.engine.stress import PRESETS

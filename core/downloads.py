@@ -1,10 +1,9 @@
-"""Spreadsheet downloads (CSV and XLSX) of every app, guarded against formula injection.
+"""CSV and XLSX downloads of tables, guarded against spreadsheet formula injection (used by every app).
 
 Text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or
-carriage return) get a leading single quote: names of budget products come from uploaded files, card
-texts of SWOT boards from guests, so every text is untrusted. Numbers stay numbers: exact decimals, in
-the CSV with a decimal comma and ``;`` as Excel in German expects, in the XLSX as numeric cells with a
-number format. Every export of the project writes its cells through ``safe_cell`` (or the writers here).
+carriage return; product names come from uploaded files, so they are untrusted) get a leading single
+quote. Numbers stay numbers: exact decimals, in the CSV with a decimal comma and ``;`` as Excel in
+German expects, in the XLSX as numeric cells with a number format.
 """
 
 from __future__ import annotations
@@ -34,12 +33,11 @@ def safe_cell(value: Any) -> Any:
 
 
 def safe_row(values: Iterable[Any]) -> list[Any]:
-    """``safe_cell`` of every value: for callers that drive a ``csv.writer`` themselves."""
+    """``safe_cell`` of every value: for exports that drive a ``csv.writer`` themselves (SWOT board)."""
     return [safe_cell(v) for v in values]
 
 
-def csv_cell(value: Cell) -> str:
-    """A cell for the German CSV: decimals with a comma and two places, texts neutralised."""
+def _csv_cell(value: Cell) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
@@ -58,26 +56,21 @@ def csv_response(
     writer.writerow([safe_text(title)])
     writer.writerow([safe_text(h) for h in headers])
     for row in rows:
-        writer.writerow([csv_cell(c) for c in row])
+        writer.writerow([_csv_cell(c) for c in row])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
 def xlsx_response(
-    title: str,
-    headers: Sequence[str],
-    rows: Sequence[Sequence[Cell]],
-    name: str,
-    *,
-    sheet_title: str | None = None,
+    title: str, headers: Sequence[str], rows: Sequence[Sequence[Cell]], name: str
 ) -> HttpResponse:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title or _("Haushalt"))
+    sheet = workbook.create_sheet(_("Haushalt"))
     bold = Font(bold=True)
 
     def cell(value: Any, *, header: bool = False) -> WriteOnlyCell:
