@@ -63,10 +63,12 @@ EXEMPT: dict[str, str] = {
     "api/v1/schema/": "OpenAPI schema: describes the API, holds no data",
     "api/v1/docs/": "Swagger UI: describes the API, holds no data",
     "api-root": "DRF's list of endpoints: holds no data",
+    "api/v1/auth/": "token login for scripts (like accounts/ login): no municipality data",
 }
 # Routes open to people who are not members, by design; each is tested on its own below.
 BY_DESIGN: dict[str, str] = {
     "swot:join": "guests join a board with a valid invite code and no account (test_guest_join_*)",
+    "swot-guest-join": "the same over the API (tests/swot/test_api.py::test_guest_joins_by_code_*)",
 }
 
 # How each URL parameter is filled: (parameter, the route text just before it ends with, object key).
@@ -115,6 +117,9 @@ PARAMETER_RULES: list[tuple[str, str, str]] = [
 READ_JOB_KINDS = ("swot.export",)
 # Reads a viewer may not do by design (members list: MANAGE; invites with their codes: FACILITATE).
 VIEWER_FORBIDDEN_READS = {"municipality-members", "swot-board-invites", "stakeholder-record"}
+# Reads that belong to the member who started them (a SWOT PDF/PNG shows the board as its requester saw
+# it, face-down cards included): 404 for every other member.
+REQUESTER_ONLY_READS = {"swot:export-job", "swot:export-download"}
 
 _PARAM = re.compile(r"\(\?P<(?P<regex>\w+)>|<(?:\w+:)?(?P<path>\w+)>")
 
@@ -494,7 +499,9 @@ def test_viewer_reads_but_cannot_write_through_the_api(client, demo, member_fact
     wrong = []
     for route, url in urls:
         status = client.get(url).status_code
-        if route.is_api:
+        if route.name in REQUESTER_ONLY_READS:
+            allowed = (404,)
+        elif route.is_api:
             allowed = (403,) if route.name in VIEWER_FORBIDDEN_READS else (200, 405)
         else:
             allowed = (200, 302, 403, 405) if route.is_global else (200, 403, 405)
