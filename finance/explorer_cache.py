@@ -2,8 +2,8 @@
 
 A budget version never changes once imported, so whatever the explorer shows for a query is fixed as long
 as the municipality's versions are the same. Each request therefore costs one query, ``version_stamp``:
-a digest of every version row of the municipality (all columns except the import's JSON records, plus
-the dataset's name) and of the municipality's fields the explorer uses (population for per-capita
+a digest of every version row of the municipality and its dataset's row (all columns except the import's
+JSON records) and of the municipality's fields the explorer uses (population for per-capita
 figures, Land for the product frame). Importing, adopting (any change of a version's columns, whoever
 writes it), deleting a version or its dataset changes the stamp.
 
@@ -58,15 +58,18 @@ def _digest(value: Any) -> str:
 
 
 def _stamp_columns() -> list[str]:
-    return [f.attname for f in BudgetVersion._meta.concrete_fields if not isinstance(f, JSONField)]
+    """Every column of the version and of its dataset except JSON records of the import (which never
+    change after it): a status or "current" mark added later on either is part of the stamp."""
+    dataset = BudgetVersion._meta.get_field("dataset").related_model
+    return [f.attname for f in BudgetVersion._meta.concrete_fields if not isinstance(f, JSONField)] + [
+        f"dataset__{f.attname}" for f in dataset._meta.concrete_fields if not isinstance(f, JSONField)
+    ]
 
 
 def version_stamp(municipality: Municipality) -> str:
     """A digest of the municipality's versions as stored now (one query)."""
     rows = (
-        BudgetVersion.objects.filter(municipality=municipality)
-        .order_by("pk")
-        .values_list(*_stamp_columns(), "dataset__name")
+        BudgetVersion.objects.filter(municipality=municipality).order_by("pk").values_list(*_stamp_columns())
     )
     return _digest((FORMAT, municipality.pk, municipality.population, municipality.land, list(rows)))
 
