@@ -20,6 +20,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.fields import LocalizedFloatField
 from core.api.serializers import JobSerializer
 from core.permissions import Capability, MunicipalityScoped
 from finance.models import BudgetVersion
@@ -52,9 +53,9 @@ class PopulationProjectSerializer(serializers.Serializer):
     base_year = serializers.IntegerField(required=False, allow_null=True, min_value=1950, max_value=2100)
     horizon = serializers.IntegerField(default=30, min_value=1, max_value=30)
     use_history = serializers.BooleanField(default=True)
-    fertility_factor = serializers.FloatField(required=False, allow_null=True, min_value=0)
-    mortality_factor = serializers.FloatField(required=False, allow_null=True, min_value=0)
-    net_migration = serializers.FloatField(required=False, allow_null=True)
+    fertility_factor = LocalizedFloatField(required=False, allow_null=True, min_value=0)
+    mortality_factor = LocalizedFloatField(required=False, allow_null=True, min_value=0)
+    net_migration = LocalizedFloatField(required=False, allow_null=True)
 
 
 class ScenarioSerializer(serializers.ModelSerializer):
@@ -62,7 +63,7 @@ class ScenarioSerializer(serializers.ModelSerializer):
     population = serializers.PrimaryKeyRelatedField(queryset=PopulationSeries.objects.none())
     base_year = serializers.IntegerField(required=False, min_value=1990, max_value=2100)
     revenue_growth = serializers.DictField(
-        child=serializers.FloatField(min_value=-0.5, max_value=1), required=False
+        child=LocalizedFloatField(min_value=-0.5, max_value=1), required=False
     )
     revision = serializers.IntegerField(
         required=False,

@@ -24,6 +24,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.fields import LocalizedFloatField
 from core.api.serializers import JobSerializer
 from core.permissions import Capability, MunicipalityScoped
 from planning.engine.stress import PRESETS
@@ -62,11 +63,11 @@ class ShockSerializer(serializers.Serializer):
         allow_null=True, help_text="NKF account group, e.g. 40 or 53; null = extra expense"
     )
     kind = serializers.ChoiceField(choices=["percent", "growth_pp", "absolute"])
-    value = serializers.FloatField()
+    value = LocalizedFloatField()
     years = serializers.ListField(child=serializers.IntegerField(), required=False)
     year_offset = serializers.IntegerField(required=False, min_value=0)
     duration = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    share = serializers.FloatField(required=False, min_value=0, max_value=1)
+    share = LocalizedFloatField(required=False, min_value=0, max_value=1)
     label = serializers.CharField(required=False, allow_blank=True)
 
 

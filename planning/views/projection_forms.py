@@ -6,12 +6,14 @@ Rates are entered in percent with a decimal comma ("2,5") and handed to the serv
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import NumberField
+from core.numbers import NumberFormatError, parse_decimal
 from planning.engine.population import AgeBand
 from planning.engine.projection import TARGET_GROUPS
 from planning.engine.task_types import TASK_TYPES
@@ -22,11 +24,10 @@ HUNDRED = Decimal(100)
 
 
 def percent_field(label, *, required: bool = True, initial: Decimal | None = None, help_text: str = ""):
-    return forms.DecimalField(
+    return NumberField(
         label=label,
         required=required,
         initial=initial,
-        localize=True,
         max_digits=7,
         decimal_places=3,
         min_value=Decimal("-50"),
@@ -48,9 +49,11 @@ def parse_mapping(text: str, *, keys: set[str] | None = None, percent: bool = Tr
         if keys is not None and key not in keys:
             raise forms.ValidationError(_("Unbekannter Schlüssel: %(key)s") % {"key": key})
         try:
-            value = Decimal(raw.strip().replace("%", "").replace(",", "."))
-        except InvalidOperation:
-            raise forms.ValidationError(_("Keine Zahl: %(raw)s") % {"raw": raw.strip()}) from None
+            value = parse_decimal(raw)
+        except NumberFormatError:
+            value = None
+        if value is None:
+            raise forms.ValidationError(_("Keine Zahl: %(raw)s") % {"raw": raw.strip()})
         result[key] = float(value / HUNDRED) if percent else float(value)
     return result
 
@@ -85,8 +88,8 @@ class PopulationEntryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.bands = bands
         for band in bands:
-            self.fields[f"band_{band.lo}"] = forms.DecimalField(
-                label=band.label_de, min_value=0, localize=True, decimal_places=3, max_digits=12
+            self.fields[f"band_{band.lo}"] = NumberField(
+                label=band.label_de, min_value=0, decimal_places=3, max_digits=12
             )
 
     def band_fields(self) -> list[forms.BoundField]:
@@ -104,15 +107,13 @@ class PopulationProjectForm(forms.Form):
         required=False,
         initial=True,
     )
-    fertility_factor = forms.DecimalField(
-        label=_("Geburtenfaktor (1 = Bundesdurchschnitt)"), required=False, localize=True, min_value=0
+    fertility_factor = NumberField(
+        label=_("Geburtenfaktor (1 = Bundesdurchschnitt)"), required=False, min_value=0
     )
-    mortality_factor = forms.DecimalField(
-        label=_("Sterblichkeitsfaktor (1 = Bundesdurchschnitt)"), required=False, localize=True, min_value=0
+    mortality_factor = NumberField(
+        label=_("Sterblichkeitsfaktor (1 = Bundesdurchschnitt)"), required=False, min_value=0
     )
-    net_migration = forms.DecimalField(
-        label=_("Wanderungssaldo je Jahr (Personen)"), required=False, localize=True
-    )
+    net_migration = NumberField(label=_("Wanderungssaldo je Jahr (Personen)"), required=False)
 
 
 class ScenarioForm(forms.Form):
@@ -229,8 +230,8 @@ class AgeProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.bands = bands
         for band in bands:
-            self.fields[f"w_{band.lo}"] = forms.DecimalField(
-                label=band.label, required=False, min_value=0, localize=True, decimal_places=4, max_digits=10
+            self.fields[f"w_{band.lo}"] = NumberField(
+                label=band.label, required=False, min_value=0, decimal_places=4, max_digits=10
             )
 
     def weight_fields(self) -> list[forms.BoundField]:
