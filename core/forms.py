@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Municipality, Role
 from core.numbers import NumberFormatError, format_number, parse_decimal
 
 HUNDRED = Decimal(100)
@@ -66,6 +67,21 @@ class NumberField(forms.DecimalField):
         return {}
 
 
+class WholeNumberField(NumberField):
+    """A count typed the German way ("103.725" inhabitants = 103725); ``cleaned_data`` holds an int."""
+
+    default_error_messages = {"invalid": _("Bitte eine ganze Zahl eingeben, z. B. 103.725.")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("decimal_places", 0)
+        kwargs.setdefault("display_decimals", 0)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value: Any) -> int | None:
+        number = super().clean(value)
+        return None if number is None else int(number)
+
+
 class PercentField(NumberField):
     """Percent as people type it ("2,5" or "2,5 %"); ``cleaned_data`` holds the fraction (0.025).
 
@@ -102,3 +118,68 @@ class EmptyLabelMixin:
     """German first choice for optional selects instead of Django's "---------"."""
 
     empty_label = _("– bitte wählen –")
+
+
+# --------------------------------------------------------------------------------------------------
+# Administration in the browser (shape only; the services decide)
+# --------------------------------------------------------------------------------------------------
+
+
+class MunicipalityForm(forms.ModelForm):
+    """Create (installation admins) or edit (municipality admins) a municipality."""
+
+    class Meta:
+        model = Municipality
+        fields = ["name", "slug", "ags", "land", "kind", "population"]
+        help_texts = {
+            "slug": _("Kurzname in Adressen, nur Kleinbuchstaben, Ziffern und Bindestriche, z. B. „moers“."),
+            "ags": _("Amtlicher Gemeindeschlüssel, 8 Ziffern, z. B. 05170024."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["slug"].disabled = True  # addresses and bookmarks keep working
+            self.fields["slug"].help_text = _(
+                "Der Kurzname bleibt, damit Links und Lesezeichen gültig bleiben."
+            )
+        self.fields["population"] = WholeNumberField(
+            label=self.fields["population"].label, required=False, min_value=0
+        )
+
+    def validate_unique(self) -> None:  # the service updates by slug; a new slug must be free
+        if self.instance.pk is None:
+            super().validate_unique()
+
+
+class InvitationForm(forms.Form):
+    role = forms.ChoiceField(label=_("Rolle"), choices=Role.choices, initial=Role.VIEWER)
+    email = forms.EmailField(
+        label=_("E-Mail (optional)"),
+        required=False,
+        help_text=_("Mit Adresse wird der Link verschickt; ohne Adresse kopieren Sie ihn selbst."),
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Rolle"), choices=Role.choices)
+
+
+class InvitationAcceptForm(forms.Form):
+    """A new account from an invitation: user name and password (twice)."""
+
+    username = forms.CharField(
+        label=_("Benutzername"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"})
+    )
+    password1 = forms.CharField(
+        label=_("Passwort"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("Passwort wiederholen"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("Die Passwörter stimmen nicht überein."))
+        return data

@@ -97,3 +97,29 @@ def moment(value: dt.datetime | str | None) -> str:
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     return numbers.format_datetime(value, language=get_language() or "de")
+
+
+@register.filter
+def audit_action(entry) -> str:
+    """The readable label of an audit entry's action key."""
+    from core import audit
+
+    return audit.action_label(entry.action)
+
+
+@register.filter
+def audit_changes(entry) -> list[str]:
+    from core import audit
+
+    return audit.change_lines(entry)
+
+
+@register.inclusion_tag("components/explain.html")
+def explain(key: str, label: str = "") -> dict:
+    """A small "?" disclosure next to a label with the glossary's short text and a link to the entry.
+
+    A <details> element: opens with Enter/Space and by tapping, not only on hover."""
+    from core.glossary import BY_KEY
+
+    term = BY_KEY[key]
+    return {"term": term, "label": label}

@@ -8,3 +8,19 @@ Spielraum.csrfToken = function () {
 Spielraum.wsUrl = function (path) {
   return (location.protocol === "https:" ? "wss://" : "ws://") + location.host + path;
 };
+
+// Copy buttons: <button data-copy="#input-id">; confirmations: <form data-confirm="Text?">.
+document.addEventListener("click", function (event) {
+  const button = event.target.closest("[data-copy]");
+  if (!button) return;
+  const source = document.querySelector(button.dataset.copy);
+  if (!source) return;
+  source.select();
+  const done = function () { button.dataset.label = button.dataset.label || button.textContent; button.textContent = "✓"; setTimeout(function () { button.textContent = button.dataset.label; }, 1500); };
+  if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(source.value).then(done, function () { document.execCommand("copy"); done(); });
+  else { document.execCommand("copy"); done(); }
+});
+document.addEventListener("submit", function (event) {
+  const form = event.target.closest("form[data-confirm]");
+  if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+});
