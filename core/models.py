@@ -134,6 +134,17 @@ class Membership(models.Model):
         return f"{self.user} @ {self.municipality} ({self.get_role_display()})"
 
 
+# Readable names of the job kinds; apps may add theirs with JOB_KIND_LABELS.update(...) in ready().
+JOB_KIND_LABELS: dict[str, object] = {
+    "core.selftest": _("Selbsttest der Hintergrundverarbeitung"),
+    "finance.import_budget": _("Haushaltsdaten importieren"),
+    "planning.run_projection": _("Projektion berechnen"),
+    "planning.run_projection_batch": _("Projektionen berechnen"),
+    "planning.run_resilience": _("Resilienzprüfung rechnen"),
+    "swot.export": _("SWOT-Protokoll exportieren"),
+}
+
+
 class JobQuerySet(models.QuerySet):
     def visible_to(self, user) -> "JobQuerySet":
         """Jobs of the user's municipalities, plus installation-wide jobs they requested themselves."""
@@ -199,6 +210,12 @@ class Job(models.Model):
         return self.status in self.TERMINAL
 
     @property
+    def kind_label(self) -> str:
+        """What the job does, in the active language ("Projektion berechnen"), never the task key."""
+        label = JOB_KIND_LABELS.get(self.kind)
+        return str(label) if label is not None else str(_("Hintergrundauftrag"))
+
+    @property
     def group_name(self) -> str:
         """The channel-layer group that receives this job's progress events."""
         return f"job-{self.pk}"
@@ -208,6 +225,7 @@ class Job(models.Model):
         return {
             "id": self.pk,
             "kind": self.kind,
+            "kind_label": self.kind_label,
             "status": self.status,
             "status_label": str(self.get_status_display()),
             "progress": self.progress,

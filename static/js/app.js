@@ -24,3 +24,22 @@ document.addEventListener("submit", function (event) {
   const form = event.target.closest("form[data-confirm]");
   if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
 });
+
+// Wide tables scroll inside their own box, never the page: wrap every table that is not already in one
+// (also tables that htmx swaps in later). The box is focusable so that keyboard users can scroll it.
+Spielraum.wrapTables = function (root) {
+  (root || document).querySelectorAll("table").forEach(function (table) {
+    const parent = table.parentElement;
+    if (!parent || parent.classList.contains("table-scroll") || parent.classList.contains("fin-scroll")) return;
+    const box = document.createElement("div");
+    box.className = "table-scroll";
+    box.tabIndex = 0;
+    box.setAttribute("role", "region");
+    const caption = table.querySelector("caption");
+    box.setAttribute("aria-label", caption ? caption.textContent.trim() : (document.documentElement.lang === "en" ? "Table" : "Tabelle"));
+    parent.insertBefore(box, table);
+    box.appendChild(table);
+  });
+};
+document.addEventListener("DOMContentLoaded", function () { Spielraum.wrapTables(document); });
+document.addEventListener("htmx:afterSwap", function (event) { Spielraum.wrapTables(event.target); });
