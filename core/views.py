@@ -7,13 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import forms, selectors, services
 from core.jobs import job_create, job_enqueue
 from core.models import Invitation, Job, Membership, Municipality, Role
-from core.navigation import overview_panels
+from core.navigation import overview_panels, setup_steps
 from core.permissions import Capability, can, municipality_required, visible_municipalities
 from core.tasks import selftest
 
@@ -24,6 +25,21 @@ def home(request):
     if len(municipalities) == 1:
         return redirect(municipalities[0])
     return render(request, "core/home.html", {"municipalities": municipalities})
+
+
+def _checklist(request, municipality) -> list[dict] | None:
+    """The first-run checklist, or None once every step is done."""
+    steps = [
+        {
+            "label": step.label,
+            "help": step.help,
+            "url": reverse(step.url_name, kwargs={"slug": municipality.slug}),
+            "done": step.done(municipality),
+            "allowed": step.capability in request.capabilities,
+        }
+        for step in setup_steps()
+    ]
+    return None if all(s["done"] for s in steps) else steps
 
 
 @municipality_required()
@@ -41,6 +57,7 @@ def municipality_overview(request, municipality):
             if can(request.user, municipality, Capability.MANAGE)
             else None,
             "recent_jobs": selectors.recent_jobs(municipality),
+            "checklist": _checklist(request, municipality),
         },
     )
 

@@ -30,3 +30,7 @@ class PlanningConfig(AppConfig):
         # Demo data after finance's budget (order 20); the resilience check needs the projection's data.
         register_demo_loader("projection", load_projection_demo, order=60)
         register_demo_loader("resilience", resilience_demo_load, order=70)
+
+        from planning.setup_steps import register as register_setup_steps
+
+        register_setup_steps()
