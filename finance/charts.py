@@ -79,7 +79,8 @@ def years_figure(state: ExplorerState) -> dict[str, Any]:
         "yaxis": {"title": {"text": _("Mio. €")}, "tickformat": ",~r", "nticks": 6, "rangemode": "tozero",
                   "automargin": True},
         "yaxis2": {"title": {"text": _("Saldo, Mio. €")}, "overlaying": "y", "side": "right",
-                   "tickformat": ",~r", "nticks": 6, "zeroline": True, "showgrid": False, "automargin": True},
+                   "tickmode": "auto", "tickformat": ",~r", "nticks": 6, "zeroline": True, "showgrid": False,
+                   "automargin": True},
         "xaxis": {"type": "category"},
     }  # fmt: skip
     return {"data": data, "layout": layout}
