@@ -68,3 +68,19 @@ def test_admin_creates_municipality_and_invited_colleague_sees_only_it(
     log = page.get_by_test_id("audit-log").inner_text()
     for text in ("Kommune angelegt", "Einladung erstellt", "Einladung angenommen", "kollegin"):
         assert text in log
+
+
+def test_explanations_open_with_the_keyboard_and_link_to_the_glossary(
+    page, live_server, municipality, planner
+):
+    login(page, live_server.url, "planer", PASSWORD)
+    page.wait_for_url(f"{live_server.url}/kommunen/musterstadt/")
+    page.goto(f"{live_server.url}/kommunen/musterstadt/planung/bilanz/")
+    summary = page.locator("details.explain summary").first
+    body = page.locator("details.explain .explain-body").first
+    assert not body.is_visible()
+    summary.focus()
+    page.keyboard.press("Enter")
+    assert body.is_visible() and "Eröffnungsbilanz" in body.inner_text()
+    body.get_by_role("link", name="Im Glossar").click()
+    page.wait_for_url("**/hilfe/glossar/#eroeffnungsbilanz")
