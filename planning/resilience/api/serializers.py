@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models as django_models
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import serializers
 
-from core.api.fields import LocalizedFloatField
+from core.api.fields import LocalizedDecimalField, LocalizedFloatField
 from core.api.serializers import JobSerializer
 from planning.engine.stress import PRESETS
 from planning.resilience import selectors as selectors
@@ -23,7 +24,13 @@ from planning.resilience.models import BalanceSheet, ResilienceRun
 
 
 class BalanceSheetSerializer(serializers.ModelSerializer):
-    """Opening balance sheet of a year; rates as shares (0.025 = 2.5 %)."""
+    """Opening balance sheet of a year; rates as shares (0.025 = 2.5 %). Amounts as JSON numbers or as
+    German text ("107.200.000,00")."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        django_models.DecimalField: LocalizedDecimalField,
+    }
 
     total_equity = serializers.DecimalField(max_digits=17, decimal_places=2, read_only=True)
     revision = serializers.IntegerField(
