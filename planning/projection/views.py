@@ -84,7 +84,9 @@ def scenario_create(request, municipality):
     form = ScenarioForm(request.POST or None, municipality=municipality)
     if request.method == "POST" and form.is_valid():
         try:
-            scenario = services.scenario_create(municipality=municipality, **form.service_values())
+            scenario = services.scenario_create(
+                municipality=municipality, actor=request.user, **form.service_values()
+            )
         except services.ProjectionError as exc:
             form.add_error(None, str(exc))
         else:
@@ -107,7 +109,10 @@ def scenario_edit(request, municipality, scenario_id: int):
             values["base_year"] = scenario.base_year
         try:
             scenario = services.scenario_update(
-                scenario=scenario, expected_revision=form.cleaned_data.get("revision"), **values
+                scenario=scenario,
+                expected_revision=form.cleaned_data.get("revision"),
+                actor=request.user,
+                **values,
             )
         except services.ScenarioConflict as exc:
             # Keep the user's input; saving again now applies it knowingly to the current revision.
@@ -185,7 +190,7 @@ def scenario_run(request, municipality, scenario_id: int):
 @require_POST
 def scenario_delete(request, municipality, scenario_id: int):
     scenario = _scenario(municipality, scenario_id)
-    services.scenario_delete(scenario=scenario)
+    services.scenario_delete(scenario=scenario, actor=request.user)
     messages.success(request, _("Szenario „%(name)s“ gelöscht.") % {"name": scenario.name})
     return redirect("planning:projection-index", slug=municipality.slug)
 

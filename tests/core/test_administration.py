@@ -172,3 +172,25 @@ def test_glossary_is_public_and_explains_the_terms(client):
         "Ausgleichsrücklage",
     ):
         assert term in html
+
+
+def test_scenario_changes_are_in_the_audit_log(client, municipality, member_factory):
+    from planning.projection import services as projection_services
+    from tests.planning.factories import FOUR_BANDS, budget_version, population_variant
+
+    planner = member_factory(municipality, Role.PLANNER, username="plan")
+    version = budget_version(municipality, [("01.01.01", "5011", 2025, "plan", "100.00")])
+    series = population_variant(municipality, [2025, 2026], [[1, 1, 1, 1], [1, 1, 1, 1]], bands=FOUR_BANDS)
+    scenario = projection_services.scenario_create(
+        municipality=municipality,
+        name="Basis",
+        budget_version=version,
+        population=series,
+        horizon=15,
+        actor=planner,
+    )
+    projection_services.scenario_update(scenario=scenario, actor=planner, horizon=20)
+    assert AuditEntry.objects.filter(action="scenario.created", actor_name="plan").exists()
+    entry = AuditEntry.objects.get(action="scenario.updated")
+    assert (entry.actor_name, entry.changes) == ("plan", {"horizon": [15, 20]})
+    assert audit.change_lines(entry)[0].endswith("15 → 20")
