@@ -86,6 +86,17 @@ def years_figure(state: ExplorerState) -> dict[str, Any]:
     return {"data": data, "layout": layout}
 
 
+def _wrap(label: str, width: int = 14) -> str:
+    """Break a long segment name into short lines (plotly shows <br>), so it fits a segment."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 def sunburst_figure(
     state: ExplorerState, sums: list[dict[str, Any]], names: dict[str, str]
 ) -> dict[str, Any]:
@@ -126,18 +137,20 @@ def sunburst_figure(
             "type": "sunburst",
             "ids": ids,
             "labels": labels,
+            "text": [_wrap(label) for label in labels],  # shown in the segments; the hover keeps one line
+            "texttemplate": "%{text}",
             "parents": parents,
             "values": values,
             "branchvalues": "total",
             "maxdepth": 2,
-            "insidetextorientation": "horizontal",
-            "textfont": {"size": 13},
+            "insidetextorientation": "auto",
+            "textfont": {"size": 12},
             "hovertemplate": "%{label}<br>%{value:,.0f} €<br>%{percentRoot:.1%}<extra></extra>",
         }
     ]
     layout = {
         **_LAYOUT,
-        "uniformtext": {"minsize": 11, "mode": "hide"},  # no unreadable labels in thin segments
+        "uniformtext": {"minsize": 9, "mode": "hide"},  # no unreadable labels in thin segments
         "title": {
             "text": _("%(expense)s %(slice)s nach Produktbereichen")
             % {"expense": state.expense_label, "slice": state.slice_label},
