@@ -83,7 +83,7 @@ def crawl(context, base: str, start: str, *, language: str = "de") -> tuple[list
         page.set_viewport_size({"width": WIDTHS[0], "height": 900})
         response = page.goto(url, wait_until="load")
         visited += 1
-        page.wait_for_timeout(150)  # charts and live pages render after load
+        page.wait_for_timeout(80)  # charts and live pages render after load
         where = f"{urlsplit(url).path}"
         if response is None or (response.status >= 400 and response.status != 403):
             problems.append(f"{where}: HTTP {response.status if response else 'none'}")
@@ -97,7 +97,7 @@ def crawl(context, base: str, start: str, *, language: str = "de") -> tuple[list
             problems.append(f"{where}: {'English' if language == 'de' else 'German'} text {found.group(0)!r}")
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
-            page.wait_for_timeout(50)
+            page.wait_for_timeout(20)
             if (overflow := _overflow(page)) > 1:
                 problems.append(f"{where}: the page scrolls sideways by {overflow} px at {width} px")
         problems += [f"{where}: console error: {e[:160]}" for e in errors]
