@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import timedelta
 
@@ -17,6 +18,7 @@ from core import audit
 from core.models import Invitation, Membership, Municipality, Role
 
 INVITATION_DAYS = 14
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -176,26 +178,26 @@ def invitation_create(
         changes={"role": (None, role)},
     )
     if invitation.email and accept_url_for is not None:
-        link = accept_url_for(invitation)
-        transaction.on_commit(
-            lambda: send_mail(
-                _("Einladung zu Spielraum: %(name)s") % {"name": municipality.name},
-                _(
-                    "Sie wurden eingeladen, in Spielraum bei %(name)s mitzuarbeiten (Rolle: %(role)s).\n\n"
-                    "Einladung annehmen: %(link)s\n\nDer Link gilt %(days)s Tage und nur einmal."
-                )
-                % {
-                    "name": municipality.name,
-                    "role": invitation.get_role_display(),
-                    "link": link,
-                    "days": INVITATION_DAYS,
-                },
-                None,
-                [invitation.email],
-                fail_silently=True,
-            )
-        )
+        subject = _("Einladung zu Spielraum: %(name)s") % {"name": municipality.name}
+        body = _(
+            "Sie wurden eingeladen, in Spielraum bei %(name)s mitzuarbeiten (Rolle: %(role)s).\n\n"
+            "Einladung annehmen: %(link)s\n\nDer Link gilt %(days)s Tage und nur einmal."
+        ) % {
+            "name": municipality.name,
+            "role": invitation.get_role_display(),
+            "link": accept_url_for(invitation),
+            "days": INVITATION_DAYS,
+        }
+        transaction.on_commit(lambda: _send_invitation(subject, body, invitation.email))
     return invitation
+
+
+def _send_invitation(subject: str, body: str, to: str) -> None:
+    """Mail the link; a mail server that is down must not undo the invitation (the admin can copy it)."""
+    try:
+        send_mail(subject, body, None, [to])
+    except OSError:
+        logger.warning("Could not send the invitation mail to %s", to, exc_info=True)
 
 
 @transaction.atomic
