@@ -1,4 +1,5 @@
-"""Write operations of the core app: municipalities, memberships, invitations. Each writes its audit entry."""
+"""Write operations of the core app: municipalities, memberships, invitations (each writes its audit
+entry), the worker self-test."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
-from core.models import Invitation, Membership, Municipality, Role
+from core.jobs import job_start
+from core.models import Invitation, Job, Membership, Municipality, Role
 
 INVITATION_DAYS = 14
 logger = logging.getLogger(__name__)
@@ -280,3 +282,15 @@ def invitation_accept(
         changes={"role": (None, membership.role)},
     )
     return membership
+
+
+def selftest_start(
+    *, municipality: Municipality | None, requested_by, steps: int = 5, step_seconds: float = 0.5
+) -> Job:
+    """Start the worker self-test job (admins check that background processing works end to end)."""
+    return job_start(
+        "core.selftest",
+        municipality=municipality,
+        requested_by=requested_by,
+        params={"steps": steps, "step_seconds": step_seconds},
+    )

@@ -12,11 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import forms, selectors, services
-from core.jobs import job_create, job_enqueue
 from core.models import Invitation, Job, Membership, Municipality, Role
 from core.navigation import overview_panels, setup_steps
 from core.permissions import Capability, can, municipality_required, visible_municipalities
-from core.tasks import selftest
 
 
 @login_required
@@ -74,13 +72,7 @@ def job_detail(request, job_id: int):
 @require_POST
 @municipality_required(Capability.MANAGE)
 def selftest_start(request, municipality):
-    job = job_create(
-        kind="core.selftest",
-        municipality=municipality,
-        requested_by=request.user,
-        params={"steps": 5, "step_seconds": 0.5},
-    )
-    job_enqueue(job, selftest)
+    job = services.selftest_start(municipality=municipality, requested_by=request.user)
     return redirect("job-detail", job_id=job.pk)
 
 

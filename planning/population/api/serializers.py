@@ -6,7 +6,6 @@ from rest_framework import serializers
 
 from core.api.fields import LocalizedFloatField
 from planning.models import PopulationSeries
-from planning.projection import services as services
 
 
 # -- serializers ----------------------------------------------------------------------------------------
