@@ -18,7 +18,6 @@ from django.core.management import call_command
 
 from core.demo import DEMO_PASSWORD, DEMO_USERS
 from tests.browser.conftest import login
-from tests.swot.conftest import asgi_live_server  # noqa: F401 - the fixture (websockets need ASGI)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -121,7 +120,7 @@ def _signed_in(browser, base: str, username: str, *, english: bool = False):
     return context
 
 
-def test_every_page_as_every_role_at_both_widths_and_in_english(browser, asgi_live_server):  # noqa: F811
+def test_every_page_as_every_role_at_both_widths_and_in_english(browser, asgi_live_server):
     # Given the demo installation (one load for all roles: the crawl must stay within about two minutes)
     call_command("load_demo", stdout=io.StringIO())
     start = f"{asgi_live_server}/kommunen/musterstadt/"
