@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "core.error_pages.FriendlyNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -29,6 +29,7 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from core import audit
 from core.jobs import job_start
 from core.models import Job, Municipality
 from finance import selectors as finance_selectors
@@ -96,7 +97,7 @@ def _check_ownership(municipality: Municipality, values: Mapping[str, Any]) -> N
         raise ProjectionError(_("Bitte eine Bevölkerungsvariante (Projektion) dieser Kommune wählen."))
 
 
-def scenario_create(*, municipality: Municipality, name: str, **values: Any) -> Scenario:
+def scenario_create(*, municipality: Municipality, name: str, actor=None, **values: Any) -> Scenario:
     """Create a scenario; unknown fields are refused, missing ones take the documented defaults."""
     unknown = set(values) - set(SCENARIO_FIELDS)
     if unknown:
@@ -109,10 +110,14 @@ def scenario_create(*, municipality: Municipality, name: str, **values: Any) -> 
     if values.get("base_year") is None:
         raise ProjectionError(_("Bitte ein Basisjahr angeben."))
     with transaction.atomic():
-        return Scenario.objects.create(municipality=municipality, name=name, **values)
+        scenario = Scenario.objects.create(municipality=municipality, name=name, **values)
+        audit.record(action="scenario.created", municipality=municipality, actor=actor, target=scenario)
+        return scenario
 
 
-def scenario_update(*, scenario: Scenario, expected_revision: int | None = None, **values: Any) -> Scenario:
+def scenario_update(
+    *, scenario: Scenario, expected_revision: int | None = None, actor=None, **values: Any
+) -> Scenario:
     """Change a scenario's settings; stored results of the old settings are removed (they would
     no longer describe the scenario).
 
@@ -129,6 +134,14 @@ def scenario_update(*, scenario: Scenario, expected_revision: int | None = None,
         if expected_revision is not None and expected_revision != locked.revision:
             raise ScenarioConflict(locked)
         changed = [k for k, v in values.items() if getattr(locked, k) != v]
+        if changed:
+            audit.record(
+                action="scenario.updated",
+                municipality=locked.municipality,
+                actor=actor,
+                target=locked,
+                changes={k: (getattr(locked, k), values[k]) for k in changed},
+            )
         for key in changed:
             setattr(locked, key, values[key])
         if changed:
@@ -140,8 +153,11 @@ def scenario_update(*, scenario: Scenario, expected_revision: int | None = None,
     return locked
 
 
-def scenario_delete(*, scenario: Scenario) -> None:
+def scenario_delete(*, scenario: Scenario, actor=None) -> None:
     with transaction.atomic():
+        audit.record(
+            action="scenario.deleted", municipality=scenario.municipality, actor=actor, target=scenario
+        )
         _clear_results(scenario.pk)
         scenario.delete()
 
