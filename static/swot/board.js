@@ -476,7 +476,8 @@
           rate.addEventListener("change", function () { act({ type: "strategy.rate", strategy_id: s.id, rating: rate.value ? Number(rate.value) : null }); });
           li.appendChild(h("div", { class: "toolbar" }, [rate,
             button(s.selected ? L.unselect : L.select, function () { act({ type: "strategy.select", strategy_id: s.id, selected: !s.selected }); })]));
-          if (s.selected) { li.appendChild(measureForm(s)); }
+          // A strategy becomes one measure: the form only while it has none (it is shown below once made).
+          if (s.selected && !s.measure_ids.length) { li.appendChild(measureForm(s)); }
         }
         s.measure_ids.forEach(function (mid) {
           const m = state.measures.get(mid);
@@ -488,7 +489,6 @@
     });
   }
   function measureForm(s) {
-    if (s.measure_ids.length) { return null; }
     const field = function (name, label, type) { return h("label", { class: "small" }, [document.createTextNode(label + " "), h("input", { name: name, type: type || "text" })]); };
     const form = h("form", { class: "swot-measure-form" }, [
       h("strong", { text: L.to_measure }), field("owner", L.owner), field("deadline", L.deadline, "date"), field("indicator", L.indicator),
@@ -568,8 +568,9 @@
   };
 
   // Start from the server-rendered snapshot, then connect and catch up from its sequence number.
+  // Connect first: a drawing error must never leave the board stuck in "Verbinde …".
   applySnapshot(JSON.parse(document.getElementById("swot-snapshot").textContent));
+  connect();
   render();
   renderPresence();
-  connect();
 })();
