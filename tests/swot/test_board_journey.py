@@ -61,7 +61,7 @@ def test_facilitator_journey_from_collecting_to_a_measure_and_back(asgi_live_ser
     # Vote
     _phase(page, "vote")
     _card(page, "Engagierte Vereine").get_by_role("button", name="Punkt geben").click()
-    expect(_card(page, "Engagierte Vereine").locator(".swot-meta")).to_contain_text("● 1")
+    expect(_card(page, "Engagierte Vereine").locator(".swot-votes")).to_have_text("1")
     # Weight
     _phase(page, "weight")
     for text in ("Engagierte Vereine", "Förderprogramm Innenstadt"):

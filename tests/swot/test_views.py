@@ -60,7 +60,8 @@ def test_history_restore(client, board, fac, part, facilitator):
     client.force_login(facilitator)
     url = f"/kommunen/musterstadt/swot/boards/{board.pk}/verlauf/"
     html = client.get(url).content.decode()
-    assert "Gelöscht" in html and "card.deleted" in html
+    assert "Gelöscht" in html and "Karte gelöscht" in html
+    assert "card.deleted" not in html and "card.created" not in html  # German words, not event keys
     client.post(url + "wiederherstellen/", {"card_id": c.pk})
     assert Card.objects.live().filter(pk=c.pk).exists()
 
@@ -70,10 +71,14 @@ def test_invites_page_creates_and_revokes(client, board, facilitator):
     url = f"/kommunen/musterstadt/swot/boards/{board.pk}/einladungen/"
     client.post(url, {"days": 3, "label": "Bürgerwerkstatt"})
     invite = board.invites.get()
-    assert invite.code in client.get(url).content.decode()
+    html = client.get(url).content.decode()
+    assert invite.code in html
+    # a copy button and a QR code (inline SVG from segno, no script or CDN)
+    assert 'data-copy="invite-url-' in html and '<svg viewBox="0 0' in html and 'class="swot-qr"' in html
     client.post(url, {"revoke": invite.pk})
     invite.refresh_from_db()
     assert invite.revoked_at is not None
+    assert 'class="swot-qr"' not in client.get(url).content.decode()  # no QR code for a revoked link
 
 
 def test_csv_and_printable_record(client, board, part, participant_user):

@@ -1,0 +1,192 @@
+"""The board's front end in headless Chromium: drag and drop (also by two people at once), the card menu,
+inline cluster naming, phase-aware controls, presentation mode, invites with copy and QR, and every board
+page at 390 and 1366 px without sideways scrolling, console errors or raw event keys.
+
+Set SWOT_SCREENSHOTS=/some/dir to keep screenshots of the pages at both widths."""
+
+import os
+import re
+
+import pytest
+
+from swot import services
+from swot.models import Card, Cluster
+from tests.browser.conftest import login
+from tests.factories import PASSWORD
+from tests.swot.conftest import card
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHOTS = os.environ.get("SWOT_SCREENSHOTS")
+
+
+@pytest.fixture
+def open_page(browser, asgi_live_server):
+    opened = []
+
+    def new(username, path, width=1366, height=1400):  # tall enough to see all four quadrants
+        context = browser.new_context(locale="de-DE", viewport={"width": width, "height": height})
+        context.set_default_timeout(10000)
+        opened.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+        login(page, asgi_live_server, username, PASSWORD)
+        page.wait_for_url(re.compile(r".*/kommunen/.*"))
+        page.goto(asgi_live_server + path)
+        return page
+
+    yield new
+    for context in opened:
+        context.close()
+
+
+def _online(page):
+    from playwright.sync_api import expect
+
+    expect(page.locator("#swot-status")).to_have_attribute("data-state", "online")
+
+
+def _drag(page, source, target, *, to_top=False):
+    """Drag with the mouse (pointer events), as a person would: press, move in steps, release."""
+    source.scroll_into_view_if_needed()
+    box = source.bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 30, box["y"] + box["height"] / 2 + 10, steps=3)
+    tbox = target.bounding_box()
+    y = tbox["y"] + 4 if to_top else tbox["y"] + tbox["height"] - 6
+    page.mouse.move(tbox["x"] + tbox["width"] / 2, y, steps=8)
+    page.mouse.up()
+
+
+@pytest.fixture
+def busy_board(board, fac, part):
+    """A board in the middle of a workshop: cards in every quadrant, a cluster, votes."""
+    cards = {
+        "S1": card(fac, "S", "Engagierte Vereine und Ehrenamt"),
+        "S2": card(part, "S", "Gute Anbindung an A2 und A43"),
+        "S3": card(fac, "S", "Historischer Marktplatz"),
+        "W1": card(part, "W", "Leerstand in der Fußgängerzone"),
+        "W2": card(fac, "W", "Barrierewirkung des Rings"),
+        "O1": card(fac, "O", "Städtebauförderung 2027 bis 2031"),
+        "T1": card(part, "T", "Online-Handel verdrängt Einzelhandel"),
+    }
+    services.cluster_create(board_id=board.pk, actor=fac, quadrant="S", title="Menschen",
+                            card_ids=[cards["S1"].pk])  # fmt: skip
+    return cards
+
+
+def test_drag_and_drop_within_between_quadrants_and_onto_a_cluster(asgi_live_server, open_page, board,
+                                                                   busy_board):  # fmt: skip
+    from playwright.sync_api import expect
+
+    page = open_page("moderation", board.get_absolute_url())
+    _online(page)
+    s2, s3, w2 = busy_board["S2"], busy_board["S3"], busy_board["W2"]
+    # Within a quadrant: S3 above S2
+    _drag(
+        page,
+        page.locator(f'[data-card-id="{s3.pk}"]'),
+        page.locator(f'[data-card-id="{s2.pk}"]'),
+        to_top=True,
+    )
+    expect(page.locator('[data-quadrant="S"] [data-group="none"] .swot-card').first).to_have_attribute(
+        "data-card-id", str(s3.pk)
+    )
+    # Between quadrants: W2 into opportunities
+    _drag(page, page.locator(f'[data-card-id="{w2.pk}"]'), page.locator('[data-quadrant="O"] [data-list]'))
+    expect(page.locator(f'[data-quadrant="O"] [data-card-id="{w2.pk}"]')).to_be_visible()
+    assert Card.objects.get(pk=w2.pk).quadrant == "O"
+    # Onto a cluster
+    cluster = Cluster.objects.get(title="Menschen")
+    _drag(page, page.locator(f'[data-card-id="{s2.pk}"]'), page.locator(f'[data-group="{cluster.pk}"]'))
+    expect(page.locator(f'[data-group="{cluster.pk}"] [data-card-id="{s2.pk}"]')).to_be_visible()
+    assert Card.objects.get(pk=s2.pk).cluster_id == cluster.pk
+    assert page.errors == []
+
+
+def test_card_menu_moves_clusters_and_names_clusters_inline_by_keyboard(asgi_live_server, open_page, board,
+                                                                         busy_board):  # fmt: skip
+    from playwright.sync_api import expect
+
+    page = open_page("moderation", board.get_absolute_url())
+    _online(page)
+    w1 = busy_board["W1"]
+    menu_button = page.locator(f'[data-card-id="{w1.pk}"] .swot-menu-btn')
+    # One menu per card instead of a row of selects
+    assert page.locator(".swot-card select").count() == 0
+    menu_button.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("menu")).to_be_visible()
+    page.get_by_role("menuitem", name="Neuer Cluster …").click()
+    # Inline naming (no prompt())
+    page.get_by_role("textbox", name="Überschrift des Clusters").fill("Innenstadt")
+    page.keyboard.press("Enter")
+    expect(page.locator('[data-quadrant="W"] .swot-cluster-title')).to_have_text("Innenstadt")
+    assert Card.objects.get(pk=w1.pk).cluster.title == "Innenstadt"
+    # Move by keyboard: menu, arrow keys, Enter
+    menu_button.click()
+    item = page.get_by_role("menuitem", name="→ Risiken")
+    item.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(f'[data-quadrant="T"] [data-card-id="{w1.pk}"]')).to_be_visible()
+    # Escape closes the menu and gives focus back to its button
+    menu_button.click()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("menu")).to_be_hidden()
+    expect(menu_button).to_be_focused()
+    assert page.errors == []
+
+
+def test_two_people_drag_the_same_card_at_once_conflict_shown_nothing_lost(asgi_live_server, open_page, board,
+                                                                             busy_board):  # fmt: skip
+    """Alice and Bob drag the same card at the same moment, Alice to opportunities, Bob to threats. Bob's
+    browser gets Alice's move only after his own drop (his socket is held back for a moment), so both
+    moves are under way at once: both are told, the board is the same for both, and the card exists once."""
+    from playwright.sync_api import expect
+
+    s2 = busy_board["S2"]  # written by Karl (participant) -> he and the facilitator may move it anywhere
+    alice = open_page("moderation", board.get_absolute_url())
+    bob_context_page = open_page("kaemmerer", "/")
+    held, routes, holding = [], [], {"on": False}
+
+    def route(ws):
+        server = ws.connect_to_server()
+        routes.append(ws)
+        server.on_message(lambda message: held.append(message) if holding["on"] else ws.send(message))
+        ws.on_message(lambda message: server.send(message))
+
+    bob = bob_context_page
+    bob.route_web_socket(re.compile(r".*/ws/swot/boards/.*"), route)
+    bob.goto(asgi_live_server + board.get_absolute_url())
+    _online(alice)
+    _online(bob)
+    holding["on"] = True  # from now on Bob sees nothing from the server until he has dropped
+    _drag(alice, alice.locator(f'[data-card-id="{s2.pk}"]'), alice.locator('[data-quadrant="O"] [data-list]'))
+    expect(alice.locator(f'[data-quadrant="O"] [data-card-id="{s2.pk}"]')).to_be_visible()
+    _drag(bob, bob.locator(f'[data-card-id="{s2.pk}"]'), bob.locator('[data-quadrant="T"] [data-list]'))
+    expect(alice.locator(f'[data-quadrant="T"] [data-card-id="{s2.pk}"]')).to_be_visible()
+    # Deliver what Bob's browser was held back from, in order (Playwright's callbacks run only inside
+    # Playwright calls of this thread, so nothing can overtake the held frames)
+    while held:
+        routes[-1].send(held.pop(0))
+    holding["on"] = False
+    # Both end with the card in threats (Bob's move was stored last) and the card exists once
+    expect(bob.locator(f'[data-quadrant="T"] [data-card-id="{s2.pk}"]')).to_be_visible()
+    expect(bob.locator(f'[data-card-id="{s2.pk}"]')).to_have_count(1)
+    assert alice.evaluate("SwotBoard.seq()") == bob.evaluate("SwotBoard.seq()")
+    assert Card.objects.get(pk=s2.pk).quadrant == "T"
+    assert Card.objects.filter(board=board, text=s2.text, deleted_at__isnull=True).count() == 1
+    # Alice is told that her move was overtaken and may repeat it
+    notice = alice.locator("#swot-move-conflict")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("Karl Kämmerer")
+    expect(notice.get_by_role("button", name="Meine Verschiebung wiederholen")).to_be_visible()
+    # Bob is told too: someone moved it at the same time, his move came last
+    expect(bob.locator("#swot-move-conflict")).to_contain_text("Mia Moderat")
+    expect(bob.locator("#swot-move-conflict [data-repeat]")).to_be_hidden()
+    # Alice repeats her move: nothing was lost, the card goes where she wanted it
+    notice.get_by_role("button", name="Meine Verschiebung wiederholen").click()
+    expect(bob.locator(f'[data-quadrant="O"] [data-card-id="{s2.pk}"]')).to_be_visible()
+    assert alice.errors == [] and bob.errors == []
