@@ -13,7 +13,7 @@ from swot import services
 from swot.models import Card, Cluster
 from tests.browser.conftest import login
 from tests.factories import PASSWORD
-from tests.swot.conftest import card
+from tests.swot.conftest import card, set_phase
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("SWOT_SCREENSHOTS")
@@ -190,3 +190,96 @@ def test_two_people_drag_the_same_card_at_once_conflict_shown_nothing_lost(asgi_
     notice.get_by_role("button", name="Meine Verschiebung wiederholen").click()
     expect(bob.locator(f'[data-quadrant="O"] [data-card-id="{s2.pk}"]')).to_be_visible()
     assert alice.errors == [] and bob.errors == []
+
+
+@pytest.fixture
+def workshop_board(board, fac, part, busy_board):
+    """The busy board after voting, with a strategy that has become a measure (the freeze of issue 15)."""
+    set_phase(fac, "vote")
+    services.vote_cast(board_id=board.pk, actor=part, card_id=busy_board["S2"].pk)
+    set_phase(fac, "derive")
+    strategy = services.strategy_create(board_id=board.pk, actor=fac, title="Vereine beleben die Innenstadt",
+                                        card_ids=[busy_board["S1"].pk, busy_board["O1"].pk])  # fmt: skip
+    services.strategy_select(board_id=board.pk, actor=fac, strategy_id=strategy.pk)
+    services.strategy_to_measure(board_id=board.pk, actor=fac, strategy_id=strategy.pk, owner="Amt 61")
+    services.invite_create(board_id=board.pk, actor=fac, days=1, label="Bürgerwerkstatt Innenstadt Herten")
+    return board
+
+
+def _no_sideways_scroll(page):
+    """Nothing of the board's page content reaches past the viewport (the top bar is base.html's)."""
+    overflow = page.evaluate("""() => {
+        const width = document.documentElement.clientWidth;
+        const main = document.querySelector("main");
+        let worst = main.scrollWidth - main.clientWidth;
+        main.querySelectorAll("*").forEach((el) => {
+            const r = el.getBoundingClientRect();
+            if (r.width && getComputedStyle(el).position !== "fixed") {
+                worst = Math.max(worst, r.right - width);
+            }
+        });
+        return Math.ceil(worst);
+    }""")
+    assert overflow <= 0, f"{page.url} reaches {overflow} px past the right edge"
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+@pytest.mark.parametrize("page_name", ["board", "verlauf", "einladungen"])
+def test_board_pages_fit_the_width_without_errors_or_raw_keys(asgi_live_server, open_page, workshop_board,
+                                                             width, page_name):  # fmt: skip
+    from playwright.sync_api import expect
+
+    path = workshop_board.get_absolute_url() + ("" if page_name == "board" else f"{page_name}/")
+    page = open_page("moderation", path, width=width, height=900)
+    if page_name == "board":
+        _online(page)
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/swot-{page_name}-{width}.png", full_page=True)
+    if page_name == "board":
+        expect(page.locator("#swot-editable")).to_be_enabled()
+        # Results sorted by votes; add-card boxes hidden where adding is refused; factors named per quadrant
+        expect(page.locator('[data-quadrant="S"] [data-group="none"] .swot-card').first).to_contain_text(
+            "Gute Anbindung"
+        )
+        expect(page.locator("[data-add-form]:visible")).to_have_count(0)
+        expect(page.locator(".swot-strategy").first).to_contain_text("Stärke: Engagierte Vereine")
+        expect(page.locator(".swot-strategy").first).to_contain_text("Chance: Städtebauförderung")
+        # The IFE/EFE table stays inside its card
+        table, card_box = (
+            page.locator("#swot-scores table").bounding_box(),
+            page.locator("#swot-scores").bounding_box(),
+        )
+        assert table["x"] + table["width"] <= card_box["x"] + card_box["width"] + 1
+    text = page.locator("main").inner_text()
+    assert not re.search(r"\b(card|cards|vote|board|cluster|strategy|measure)\.[a-z]+\b", text), text
+    _no_sideways_scroll(page)
+    if page_name == "board":
+        page.get_by_role("button", name="Präsentation").click()
+        expect(page.locator(".topbar")).to_be_hidden()
+        expect(page.locator(".swot-menu-btn").first).to_be_hidden()
+        _no_sideways_scroll(page)
+        if SHOTS:
+            page.screenshot(path=f"{SHOTS}/swot-presentation-{width}.png", full_page=True)
+        page.get_by_role("button", name="Präsentation beenden").click()
+        expect(page.locator(".topbar")).to_be_visible()
+    assert page.errors == []
+
+
+def test_participant_sees_add_boxes_only_while_collecting(asgi_live_server, open_page, board, facilitator,
+                                                          busy_board):  # fmt: skip
+    from playwright.sync_api import expect
+    from rest_framework.authtoken.models import Token
+
+    from tests.swot.test_browser import _api_post
+
+    page = open_page("kaemmerer", board.get_absolute_url())
+    _online(page)
+    expect(page.locator("[data-add-form]:visible")).to_have_count(4)
+    token = Token.objects.create(user=facilitator).key  # the facilitator moves on (by a script, say)
+    _api_post(asgi_live_server, token, f"/api/v1/municipalities/musterstadt/swot/boards/{board.pk}/actions/",
+              {"type": "board.phase", "phase": "vote"})  # fmt: skip
+    expect(page.locator("#swot-board")).to_have_attribute("data-phase", "vote")
+    expect(page.locator("[data-add-form]:visible")).to_have_count(0)
+    expect(
+        page.locator(f'[data-card-id="{busy_board["S1"].pk}"]').get_by_role("button", name="Punkt geben")
+    ).to_be_visible()

@@ -106,3 +106,20 @@ def test_demo_loader_is_idempotent(municipality, facilitator):
     assert board.cards.count() == sum(len(v) for v in HERTEN_FACTORS.values()) == 19
     board.refresh_from_db()
     assert board.seq == 19
+
+
+def test_board_pages_in_english_use_the_catalogue(client, board, fac, part, facilitator):
+    c = card(part, text="Gute Verkehrserschließung")
+    services.card_move(board_id=board.pk, actor=fac, card_id=c.pk, quadrant="O")
+    services.invite_create(board_id=board.pk, actor=fac, days=1)
+    client.force_login(facilitator)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    base = f"/kommunen/musterstadt/swot/boards/{board.pk}/"
+    board_html = client.get(base).content.decode()
+    assert ">Presentation</button>" in board_html
+    assert '"factor": {"S": "Strength", "W": "Weakness"' in board_html
+    assert "Präsentation" not in board_html
+    history_html = client.get(base + "verlauf/").content.decode()
+    assert "Card moved" in history_html and "Card created" in history_html
+    invites_html = client.get(base + "einladungen/").content.decode()
+    assert "Copy link" in invites_html and "0 guests joined" in invites_html
