@@ -283,3 +283,30 @@ def test_participant_sees_add_boxes_only_while_collecting(asgi_live_server, open
     expect(
         page.locator(f'[data-card-id="{busy_board["S1"].pk}"]').get_by_role("button", name="Punkt geben")
     ).to_be_visible()
+
+
+def test_collecting_on_a_phone_menu_fits_and_no_sideways_scroll(
+    asgi_live_server, open_page, board, busy_board
+):
+    from playwright.sync_api import expect
+
+    page = open_page("kaemmerer", board.get_absolute_url(), width=390, height=844)
+    _online(page)
+    expect(page.locator("[data-add-form]:visible")).to_have_count(4)
+    button = page.locator(f'[data-card-id="{busy_board["W1"].pk}"] .swot-menu-btn')
+    button.click()
+    menu = page.get_by_role("menu")
+    expect(menu).to_be_visible()
+    box = menu.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    # A participant's menu offers only what they may do: their own card, no merge
+    expect(page.get_by_role("menuitem", name="Bearbeiten")).to_be_visible()
+    expect(page.get_by_role("menuitem", name="Zusammenführen mit …")).to_have_count(0)
+    delete = page.get_by_role("menuitem", name="Löschen")
+    style = "e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]"
+    colour, background = delete.evaluate(style)
+    assert colour != background  # readable, not red on red
+    _no_sideways_scroll(page)
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/swot-board-collect-menu-390.png", full_page=False)
+    assert page.errors == []
