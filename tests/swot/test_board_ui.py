@@ -310,3 +310,33 @@ def test_collecting_on_a_phone_menu_fits_and_no_sideways_scroll(
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/swot-board-collect-menu-390.png", full_page=False)
     assert page.errors == []
+
+
+@pytest.mark.parametrize("who", ["leser", "guest"])
+def test_viewers_and_guests_get_a_working_board_without_facilitator_controls(asgi_live_server, open_page,
+                                                                               browser, board, viewer, guest,
+                                                                               busy_board, who):  # fmt: skip
+    from playwright.sync_api import expect
+
+    if who == "guest":
+        context = browser.new_context(locale="de-DE", viewport={"width": 390, "height": 844})
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+        page.goto(f"{asgi_live_server}/kommunen/musterstadt/swot/beitreten/{board.invites.get().code}/")
+        page.get_by_label("Ihr Anzeigename").fill("Gerda Gast")
+        page.get_by_role("button", name="Beitreten").click()
+    else:
+        page = open_page("leser", board.get_absolute_url(), width=390, height=844)
+    _online(page)
+    expect(page.locator(".swot-card")).to_have_count(len(busy_board))
+    expect(page.locator("#swot-phase-select")).to_have_count(0)
+    if who == "guest":  # guests participate while collecting
+        expect(page.locator("[data-add-form]:visible")).to_have_count(4)
+    else:  # viewers only look
+        expect(page.locator(".swot-menu-btn:visible")).to_have_count(0)
+        expect(page.locator("[data-add-form]:visible")).to_have_count(0)
+    _no_sideways_scroll(page)
+    assert page.errors == []
+    if who == "guest":
+        context.close()

@@ -6,7 +6,7 @@ from core.models import Role
 from swot import services
 from swot.access import guest_cookie_name
 from swot.models import Board, Card
-from tests.swot.conftest import card
+from tests.swot.conftest import card, set_phase
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +123,13 @@ def test_board_pages_in_english_use_the_catalogue(client, board, fac, part, faci
     assert "Card moved" in history_html and "Card created" in history_html
     invites_html = client.get(base + "einladungen/").content.decode()
     assert "Copy link" in invites_html and "0 guests joined" in invites_html
+
+
+def test_record_lists_cards_by_votes(client, board, fac, part, participant_user):
+    card(part, text="Wenig Punkte")
+    popular = card(part, text="Viele Punkte")
+    set_phase(fac, "vote")
+    services.vote_cast(board_id=board.pk, actor=part, card_id=popular.pk)
+    client.force_login(participant_user)
+    html = client.get(f"/kommunen/musterstadt/swot/boards/{board.pk}/export/record/").content.decode()
+    assert html.index("Viele Punkte") < html.index("Wenig Punkte")
