@@ -340,3 +340,40 @@ def test_viewers_and_guests_get_a_working_board_without_facilitator_controls(asg
     assert page.errors == []
     if who == "guest":
         context.close()
+
+
+def test_touch_drag_by_the_grip_moves_a_card_and_the_page_still_scrolls(asgi_live_server, open_page, board,
+                                                                       busy_board):  # fmt: skip
+    """On a phone a finger on the grip drags the note; a finger elsewhere on the note does not (the page
+    scrolls). Touch pointer events are dispatched as a touch screen sends them."""
+    from playwright.sync_api import expect
+
+    page = open_page("moderation", board.get_absolute_url(), width=390, height=844)
+    _online(page)
+    w2 = busy_board["W2"]
+    touch_drag = """([selector, target]) => {
+        const from = document.querySelector(selector).getBoundingClientRect();
+        const to = document.querySelector(target).getBoundingClientRect();
+        const el = document.elementFromPoint(from.left + from.width / 2, from.top + from.height / 2);
+        const at = (x, y, type) => (type === "pointerdown" ? el : document).dispatchEvent(
+            new PointerEvent(type, {pointerId: 7, pointerType: "touch", isPrimary: true, button: 0,
+                                    clientX: x, clientY: y, bubbles: true, cancelable: true}));
+        const x0 = from.left + from.width / 2, y0 = from.top + from.height / 2;
+        at(x0, y0, "pointerdown");
+        for (let i = 1; i <= 10; i += 1) {
+            at(x0 + (to.left + 20 - x0) * i / 10, y0 + (to.bottom - 10 - y0) * i / 10, "pointermove");
+        }
+        at(to.left + 20, to.bottom - 10, "pointerup");
+    }"""
+    page.set_viewport_size({"width": 390, "height": 3000})  # both quadrants on screen, as after scrolling
+    strengths = '[data-quadrant="S"] [data-group="none"] ul'
+    # A finger on the text: no drag (the page scrolls instead)
+    page.evaluate(touch_drag, [f'[data-card-id="{w2.pk}"] .swot-text', strengths])
+    page.wait_for_timeout(500)
+    expect(page.locator(f'[data-quadrant="W"] [data-card-id="{w2.pk}"]')).to_be_visible()
+    assert Card.objects.get(pk=w2.pk).quadrant == "W"
+    # A finger on the grip: the note goes into strengths
+    page.evaluate(touch_drag, [f'[data-card-id="{w2.pk}"] .swot-grip', strengths])
+    expect(page.locator(f'[data-quadrant="S"] [data-card-id="{w2.pk}"]')).to_be_visible()
+    assert Card.objects.get(pk=w2.pk).quadrant == "S"
+    assert page.errors == []
