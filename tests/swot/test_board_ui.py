@@ -224,12 +224,16 @@ def _no_sideways_scroll(page):
 
 
 @pytest.mark.parametrize("width", [390, 1366])
-@pytest.mark.parametrize("page_name", ["board", "verlauf", "einladungen"])
+@pytest.mark.parametrize("page_name", ["board", "verlauf", "einladungen", "index", "massnahmen"])
 def test_board_pages_fit_the_width_without_errors_or_raw_keys(asgi_live_server, open_page, workshop_board,
                                                              width, page_name):  # fmt: skip
     from playwright.sync_api import expect
 
-    path = workshop_board.get_absolute_url() + ("" if page_name == "board" else f"{page_name}/")
+    path = {
+        "board": workshop_board.get_absolute_url(),
+        "index": "/kommunen/musterstadt/swot/",
+        "massnahmen": "/kommunen/musterstadt/swot/massnahmen/",
+    }.get(page_name, f"{workshop_board.get_absolute_url()}{page_name}/")
     page = open_page("moderation", path, width=width, height=900)
     if page_name == "board":
         _online(page)
