@@ -253,6 +253,7 @@
     document.getElementById("swot-votes-left").textContent =
       b.phase === "vote" && can("participate") ? L.votes_left.replace("%s", Math.max(0, b.vote_budget - used)) : "";
     document.getElementById("swot-sort-note").hidden = !byVotes();
+    root.querySelector(".swot-dnd-help").hidden = !canArrange();
     root.querySelectorAll("[data-add-form]").forEach(function (f) { f.hidden = !canAdd(); });
     root.querySelectorAll("[data-new-cluster]").forEach(function (btn) { btn.hidden = !canArrange(); });
     QUADRANTS.forEach(renderQuadrant);
@@ -285,7 +286,7 @@
       if (g.id) { renderClusterHead(box, g); }
       const ul = box.querySelector("ul");
       syncChildren(ul, displayOrder(g.cards).map(renderCard));
-      ul.dataset.empty = g.cards.length ? "" : (g.id ? L.cluster_empty : L.drop_here);
+      ul.dataset.empty = g.cards.length || !canArrange() ? "" : (g.id ? L.cluster_empty : L.drop_here);
       wanted.push(box);
     });
     const fresh = list.querySelector("[data-cluster-draft]");

@@ -282,7 +282,7 @@ def test_participant_sees_add_boxes_only_while_collecting(asgi_live_server, open
     token = Token.objects.create(user=facilitator).key  # the facilitator moves on (by a script, say)
     _api_post(asgi_live_server, token, f"/api/v1/municipalities/musterstadt/swot/boards/{board.pk}/actions/",
               {"type": "board.phase", "phase": "vote"})  # fmt: skip
-    expect(page.locator("#swot-board")).to_have_attribute("data-phase", "vote")
+    expect(page.locator("#swot-board")).to_have_attribute("data-phase", "vote", timeout=15000)  # busy box
     expect(page.locator("[data-add-form]:visible")).to_have_count(0)
     expect(
         page.locator(f'[data-card-id="{busy_board["S1"].pk}"]').get_by_role("button", name="Punkt geben")
