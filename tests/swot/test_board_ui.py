@@ -103,6 +103,8 @@ def test_drag_and_drop_within_between_quadrants_and_onto_a_cluster(asgi_live_ser
     _drag(page, page.locator(f'[data-card-id="{s2.pk}"]'), page.locator(f'[data-group="{cluster.pk}"]'))
     expect(page.locator(f'[data-group="{cluster.pk}"] [data-card-id="{s2.pk}"]')).to_be_visible()
     assert Card.objects.get(pk=s2.pk).cluster_id == cluster.pk
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/swot-board-collect-1366.png")
     assert page.errors == []
 
 
