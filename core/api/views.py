@@ -7,10 +7,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.serializers import JobSerializer, MembershipSerializer, MunicipalitySerializer
-from core.jobs import job_create, job_enqueue
 from core.models import Job, Membership
 from core.permissions import Capability, MunicipalityAccess, municipality_for, visible_municipalities
-from core.tasks import selftest
+from core.services import selftest_start
 
 
 class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
@@ -44,13 +43,7 @@ class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
     def selftest(self, request, slug=None):
         """Start the worker self-test job (admins)."""
         municipality = municipality_for(request.user, slug, Capability.MANAGE)
-        job = job_create(
-            kind="core.selftest",
-            municipality=municipality,
-            requested_by=request.user,
-            params={"steps": 5, "step_seconds": 0.5},
-        )
-        job_enqueue(job, selftest)
+        job = selftest_start(municipality=municipality, requested_by=request.user)
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 

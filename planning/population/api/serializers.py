@@ -5,7 +5,6 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from planning.models import PopulationSeries
-from planning.projection import services as services
 
 
 # -- serializers ----------------------------------------------------------------------------------------
