@@ -555,19 +555,22 @@
     const c = state.cards.get(cardId);
     if (!c) { return; }
     const entry = { base: state.seq, quadrant: quadrant, afterId: afterId, ackSeq: null, foreign: null, at: Date.now() };
-    const then = function () {
-      if (clusterId !== undefined && (clusterId || null) !== (state.cards.get(cardId) || {}).cluster_id) {
-        act({ type: "card.cluster", card_id: cardId, cluster_id: clusterId });
-      }
-      if (onDone) { onDone(); }
-    };
-    if (quadrant === c.quadrant && afterId === undefined) { then(); return; }
+    // The server handles one connection's requests in order, so the cluster change can follow the move
+    // at once (a move to another quadrant leaves the old cluster on the server).
+    const recluster = clusterId !== undefined &&
+      ((clusterId || null) !== (c.cluster_id || null) || (quadrant !== c.quadrant && clusterId));
+    const cluster = function () { act({ type: "card.cluster", card_id: cardId, cluster_id: clusterId }, onDone); };
+    if (quadrant === c.quadrant && afterId === undefined) {
+      if (recluster) { cluster(); } else if (onDone) { onDone(); }
+      return;
+    }
     myMoves.set(cardId, entry);
     act({ type: "card.move", card_id: cardId, quadrant: quadrant, after_id: afterId || null }, function (reply) {
       entry.ackSeq = reply.seq;
       judgeMove(cardId);
-      then();
+      if (!recluster && onDone) { onDone(); }
     });
+    if (recluster) { cluster(); }
   }
   function noteForeignMove(ev) {
     const id = ev.payload.card.id;
@@ -663,7 +666,7 @@
     }
     const clusterId = group.dataset.group === "none" ? null : Number(group.dataset.group);
     const ul = group.querySelector("ul");
-    const items = Array.from(ul.children).filter(function (li) { return li !== drag.el; });
+    const items = Array.from(ul.children).filter(function (li) { return li !== drag.el && li.dataset.cardId; });
     let before = null;
     for (let i = 0; i < items.length; i += 1) {
       const r = items[i].getBoundingClientRect();
@@ -683,6 +686,13 @@
   }
   function dragEnd(ev) {
     if (!drag || ev.pointerId !== drag.pointer) { return; }
+    // Where the pointer was released counts (moves may have been coalesced); the marker leaves first so
+    // that it does not shift what lies under the pointer.
+    if (drag.active) {
+      const marker = document.getElementById("swot-drop-marker");
+      if (marker) { marker.remove(); }
+      drag.target = dropTargetAt(ev.clientX, ev.clientY);
+    }
     const d = drag;
     dragCleanup();
     if (!d.active) { return; }
