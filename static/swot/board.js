@@ -23,7 +23,7 @@
   const pending = new Map();      // seq -> event received ahead of a gap
   const requests = new Map();     // request id -> callback
   let ws = null, conn = "connecting", attempts = 0, reqCounter = 0, gapTimer = null, pingTimer = null,
-    pongTimer = null, reconnectTimer = null, syncing = false;
+    pongTimer = null, reconnectTimer = null, syncing = false, ackedSeq = 0;
 
   const nf3 = new Intl.NumberFormat("de-DE", { minimumFractionDigits: 3, maximumFractionDigits: 3 });
   const h = function (tag, attrs, children) {
@@ -97,7 +97,12 @@
   }
   function act(msg, onOk) {
     request(msg, function (reply) {
-      if (reply.type === "ack") { if (onOk) { onOk(reply); } if (reply.seq > state.seq) { watchGap(); } return; }
+      if (reply.type === "ack") {
+        if (reply.seq > ackedSeq) { ackedSeq = reply.seq; }
+        if (onOk) { onOk(reply); }
+        if (reply.seq > state.seq) { watchGap(); }
+        return;
+      }
       if (reply.code === "conflict") { showConflict(msg, reply.card); return; }
       toast((reply.message || L.error));
     });
@@ -164,7 +169,8 @@
       gapTimer = null;
       drain();
       render();
-      if (pending.size && !syncing) { sync(); }
+      // A gap, or an acknowledged change whose event never came (the layer may drop it): catch up.
+      if ((pending.size || ackedSeq > state.seq) && !syncing) { sync(); }
     }, GAP_WAIT_MS);
   }
 

@@ -12,6 +12,16 @@ from tests.factories import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def _patient_expect():
+    """The live server shares a busy machine (CI, nine engineers): wait up to 15 s for a live update."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15000)
+    yield
+    expect.set_options(timeout=5000)
+
+
 @pytest.fixture
 def facilitator_page(browser, asgi_live_server, board, facilitator):
     context = browser.new_context(locale="de-DE", viewport={"width": 1366, "height": 900})
