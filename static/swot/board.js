@@ -253,7 +253,8 @@
     const reveal = document.getElementById("swot-reveal");
     if (reveal) { reveal.hidden = !b.cards_hidden; }
     const phaseSel = document.getElementById("swot-phase-select");
-    if (phaseSel && document.activeElement !== phaseSel) { phaseSel.value = b.phase; }
+    // Follow the board's phase only when it changes: a live event must not undo a choice being made.
+    if (phaseSel && phaseSel.dataset.shown !== b.phase) { phaseSel.value = b.phase; phaseSel.dataset.shown = b.phase; }
     if (conn === "online") { document.getElementById("swot-editable").disabled = !canEditNow(); }
     const used = Array.from(state.myVotes.values()).reduce(function (a, n) { return a + n; }, 0);
     document.getElementById("swot-votes-left").textContent =
@@ -857,7 +858,13 @@
     ]);
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
-      const data = Object.fromEntries(new FormData(form).entries());
+      // Only filled fields; the cost as typed in German ("85.000" or "85.000,50") becomes a plain decimal.
+      const data = {};
+      new FormData(form).forEach(function (v, k) { if (String(v).trim() !== "") { data[k] = String(v).trim(); } });
+      if (data.cost_estimate) {
+        const c = data.cost_estimate.replace(/\s|€/g, "");
+        data.cost_estimate = c.indexOf(",") >= 0 ? c.replace(/\./g, "").replace(",", ".") : /^\d{1,3}(\.\d{3})+$/.test(c) ? c.replace(/\./g, "") : c;
+      }
       act(Object.assign({ type: "strategy.measure", strategy_id: s.id }, data), function () { form.remove(); render(); });
     });
     return form;

@@ -94,7 +94,8 @@ def test_facilitator_journey_from_collecting_to_a_measure_and_back(asgi_live_ser
     strategy.get_by_label("Kostenschätzung (EUR)").fill("85.000")
     strategy.get_by_role("button", name="Als Maßnahme übernehmen").click()
     expect(strategy.locator(".swot-measure")).to_contain_text("Amt 61")
-    assert Measure.objects.get().owner == "Amt 61"
+    measure = Measure.objects.get()
+    assert measure.owner == "Amt 61" and measure.cost_estimate == 85000  # German thousands separator
     # Back to the board: a fresh load with a strategy that has a measure works (the freeze of issue 15)
     page.reload()
     _online(page)

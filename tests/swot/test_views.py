@@ -140,7 +140,7 @@ def test_history_does_not_name_voters_on_anonymous_vote_boards(client, board, fa
     services.vote_cast(board_id=board.pk, actor=part, card_id=c.pk)
     client.force_login(viewer)
     html = client.get(f"/kommunen/musterstadt/swot/boards/{board.pk}/verlauf/").content.decode()
-    assert "vote.cast" in html and "Karl Kämmerer" not in html
+    assert "Punkt vergeben" in html and "Karl Kämmerer" not in html
 
 
 def test_deleted_face_down_cards_stay_hidden_in_the_history(client, board, fac, part, viewer):
