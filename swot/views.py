@@ -25,7 +25,7 @@ from swot.access import (
 )
 from swot.errors import BoardError
 from swot.forms import BoardForm, GuestJoinForm, InviteForm
-from swot.labels import board_labels
+from swot.labels import board_labels, event_labels, invite_qr_svg
 from swot.models import Board, Quadrant
 
 
@@ -158,6 +158,11 @@ def history(request, slug, pk):
     """Who changed what and when; deleted cards and earlier texts can be restored here."""
     board, actor = _board_actor(request, slug, pk)
     context = selectors.history_for(board, actor)  # through the board's presenter
+    kinds, phases = event_labels()
+    for event in context["events"]:  # German words instead of event keys and phase codes
+        event["kind_label"] = kinds.get(event["kind"], _("Sonstige Änderung"))
+        phase = (event.get("payload", {}).get("board") or {}).get("phase")
+        event["phase_label"] = phases.get(phase, "") if phase else ""
     context.update(
         board=board, municipality=board.municipality, actor=actor, can_restore=actor.is_facilitator
     )
@@ -199,10 +204,10 @@ def invites(request, slug, pk):
         else:
             if form.is_valid() or "revoke" in request.POST:
                 return redirect("swot:invites", slug=slug, pk=pk)
-    invite_list = [
-        (invite, request.build_absolute_uri(reverse("swot:join", kwargs={"slug": slug, "code": invite.code})))
-        for invite in selectors.invites_of(board)
-    ]
+    invite_list = []
+    for invite in selectors.invites_of(board):
+        url = request.build_absolute_uri(reverse("swot:join", kwargs={"slug": slug, "code": invite.code}))
+        invite_list.append((invite, url, None if invite.revoked_at else invite_qr_svg(url)))
     return render(
         request,
         "swot/invites.html",

@@ -23,7 +23,7 @@
   const pending = new Map();      // seq -> event received ahead of a gap
   const requests = new Map();     // request id -> callback
   let ws = null, conn = "connecting", attempts = 0, reqCounter = 0, gapTimer = null, pingTimer = null,
-    pongTimer = null, reconnectTimer = null, syncing = false;
+    pongTimer = null, reconnectTimer = null, syncing = false, ackedSeq = 0;
 
   const nf3 = new Intl.NumberFormat("de-DE", { minimumFractionDigits: 3, maximumFractionDigits: 3 });
   const h = function (tag, attrs, children) {
@@ -97,7 +97,12 @@
   }
   function act(msg, onOk) {
     request(msg, function (reply) {
-      if (reply.type === "ack") { if (onOk) { onOk(reply); } if (reply.seq > state.seq) { watchGap(); } return; }
+      if (reply.type === "ack") {
+        if (reply.seq > ackedSeq) { ackedSeq = reply.seq; }
+        if (onOk) { onOk(reply); }
+        if (reply.seq > state.seq) { watchGap(); }
+        return;
+      }
       if (reply.code === "conflict") { showConflict(msg, reply.card); return; }
       toast((reply.message || L.error));
     });
@@ -164,7 +169,8 @@
       gapTimer = null;
       drain();
       render();
-      if (pending.size && !syncing) { sync(); }
+      // A gap, or an acknowledged change whose event never came (the layer may drop it): catch up.
+      if ((pending.size || ackedSeq > state.seq) && !syncing) { sync(); }
     }, GAP_WAIT_MS);
   }
 
@@ -187,6 +193,7 @@
     const p = ev.payload || {};
     state.seq = ev.seq;
     if (p.board) { state.board = Object.assign({}, state.board, p.board); }
+    if (ev.kind === "card.moved" && p.card && !(ev.actor && ev.actor.mine)) { noteForeignMove(ev); }
     if (p.card) { upsertCard(p.card); }
     if (p.cards) { p.cards.forEach(upsertCard); }
     if (p.scores) { state.scores = p.scores; }
@@ -208,28 +215,57 @@
   }
 
   // --- rendering -------------------------------------------------------------------------------
+  // Cards are notes: drag them (mouse, pen, or touch on the grip) within a quadrant, to another
+  // quadrant or onto a cluster. Every card has one small menu (⋯) that offers the same moves by
+  // keyboard, plus edit, cluster, merge and delete. Phase-specific controls (vote, weight, pick for a
+  // strategy) sit on the card only in their phase.
   const cardEls = new Map();
+  const phase = function () { return state.board.phase; };
+  const fac = function () { return can("facilitate"); };
+  const editPhase = function () { return phase() === "collect" || phase() === "cluster"; };
+  // Adding is refused to participants outside "collect" (and on a locked board); facilitators may add
+  // while collecting and clustering (later phases would disturb votes and weights).
+  const canAdd = function () {
+    if (!can("participate")) { return false; }
+    if (fac()) { return editPhase(); }
+    return phase() === "collect" && !state.board.locked;
+  };
+  const canArrange = function () { return can("participate") && editPhase() && (fac() || !state.board.locked); };
+  const canChangeQuadrant = function (c) { return c.mine || fac(); };
+  const byVotes = function () { return phase() === "weight" || phase() === "derive"; };
+
+  function rankOrder(a, b) { return a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : a.id - b.id; }
   function sortedCards(q) {
-    return Array.from(state.cards.values()).filter(function (c) { return c.quadrant === q; })
-      .sort(function (a, b) { return a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : a.id - b.id; });
+    return Array.from(state.cards.values()).filter(function (c) { return c.quadrant === q; }).sort(rankOrder);
+  }
+  function displayOrder(cards) {
+    if (!byVotes()) { return cards; }
+    return cards.slice().sort(function (a, b) { return (b.votes || 0) - (a.votes || 0) || rankOrder(a, b); });
   }
   function render() {
     const b = state.board;
     root.dataset.phase = b.phase;
-    document.getElementById("swot-phase-label").textContent = L.phases[b.phase] || b.phase;
+    root.dataset.sorted = byVotes() ? "votes" : "rank";
+    document.getElementById("swot-phase-label").textContent = L.phases[b.phase] || "";
     document.getElementById("swot-lock-label").hidden = !b.locked;
     const lockBtn = document.getElementById("swot-lock");
     if (lockBtn) { lockBtn.textContent = b.locked ? L.unlock : L.lock; }
     const reveal = document.getElementById("swot-reveal");
     if (reveal) { reveal.hidden = !b.cards_hidden; }
     const phaseSel = document.getElementById("swot-phase-select");
-    if (phaseSel && document.activeElement !== phaseSel) { phaseSel.value = b.phase; }
+    // Follow the board's phase only when it changes: a live event must not undo a choice being made.
+    if (phaseSel && phaseSel.dataset.shown !== b.phase) { phaseSel.value = b.phase; phaseSel.dataset.shown = b.phase; }
     if (conn === "online") { document.getElementById("swot-editable").disabled = !canEditNow(); }
     const used = Array.from(state.myVotes.values()).reduce(function (a, n) { return a + n; }, 0);
     document.getElementById("swot-votes-left").textContent =
       b.phase === "vote" && can("participate") ? L.votes_left.replace("%s", Math.max(0, b.vote_budget - used)) : "";
+    document.getElementById("swot-sort-note").hidden = !byVotes();
+    root.querySelector(".swot-dnd-help").hidden = !canArrange();
+    root.querySelectorAll("[data-add-form]").forEach(function (f) { f.hidden = !canAdd(); });
+    root.querySelectorAll("[data-new-cluster]").forEach(function (btn) { btn.hidden = !canArrange(); });
     QUADRANTS.forEach(renderQuadrant);
     cardEls.forEach(function (el, id) { if (!state.cards.has(id)) { el.remove(); cardEls.delete(id); editing.delete(id); } });
+    if (menu.cardId && !state.cards.has(menu.cardId)) { closeMenu(false); }
     renderScores();
     renderStrategies();
     renderTimer();
@@ -247,24 +283,35 @@
     cards.forEach(function (c) { (byCluster.get(c.cluster_id) || groups[0]).cards.push(c); });
     const wanted = [];
     groups.forEach(function (g) {
-      if (g.id === null && !g.cards.length) { return; }
       let box = list.querySelector('[data-group="' + (g.id || "none") + '"]');
       if (!box) {
-        box = h("div", { class: "swot-group", "data-group": g.id || "none" }, [
-          g.id ? h("h3", { class: "swot-cluster-title" }) : null, h("ul", { class: "swot-cards" }),
+        box = h("div", { class: "swot-group" + (g.id ? " swot-cluster" : ""), "data-group": g.id || "none" }, [
+          g.id ? h("div", { class: "swot-cluster-head" }, [h("h3", { class: "swot-cluster-title" }), h("span", { class: "swot-cluster-tools" })]) : null,
+          h("ul", { class: "swot-cards" }),
         ]);
-        if (g.id && can("participate")) {
-          box.querySelector("h3").after(h("button", { type: "button", class: "linklike small", text: L.cluster_dissolve,
-            onclick: function () { act({ type: "cluster.delete", cluster_id: g.id }); } }));
-        }
       }
-      if (g.id) { box.querySelector("h3").textContent = g.title; }
+      if (g.id) { renderClusterHead(box, g); }
       const ul = box.querySelector("ul");
-      const els = g.cards.map(function (c) { return renderCard(c, g.cards); });
-      syncChildren(ul, els);
+      syncChildren(ul, displayOrder(g.cards).map(renderCard));
+      ul.dataset.empty = g.cards.length || !canArrange() ? "" : (g.id ? L.cluster_empty : L.drop_here);
       wanted.push(box);
     });
+    const fresh = list.querySelector("[data-cluster-draft]");
+    if (fresh) { wanted.push(fresh); }
     syncChildren(list, wanted);
+  }
+  function renderClusterHead(box, g) {
+    const head = box.querySelector(".swot-cluster-head");
+    if (head.querySelector("form")) { return; }  // being renamed
+    head.querySelector("h3").textContent = g.title || L.cluster_untitled;
+    const tools = head.querySelector(".swot-cluster-tools");
+    const key = canArrange() ? "on" : "off";
+    if (tools.dataset.key === key) { return; }
+    tools.dataset.key = key;
+    tools.textContent = "";
+    if (!canArrange()) { return; }
+    tools.appendChild(button("✎", function () { renameCluster(box, g.id); }, { "aria-label": L.cluster_rename + ": " + g.title, title: L.cluster_rename }));
+    tools.appendChild(button("✕", function () { act({ type: "cluster.delete", cluster_id: g.id }); }, { "aria-label": L.cluster_dissolve + ": " + g.title, title: L.cluster_dissolve }));
   }
   function syncChildren(parent, els) {
     const current = Array.from(parent.children);
@@ -274,125 +321,427 @@
     while (parent.children.length > els.length) { parent.removeChild(parent.lastChild); }
   }
 
-  function renderCard(c, group) {
+  // Inline naming of clusters (no prompt()): a small form in place of the heading.
+  function nameForm(initial, onSubmit, onCancel) {
+    const input = h("input", { name: "title", maxlength: "200", required: true, "aria-label": L.cluster_title, placeholder: L.cluster_title });
+    input.value = initial || "";
+    const form = h("form", { class: "swot-name-form" }, [input,
+      h("button", { type: "submit", class: "small", text: L.save }), button(L.cancel, onCancel)]);
+    form.addEventListener("submit", function (ev) { ev.preventDefault(); if (input.value.trim()) { onSubmit(input.value.trim()); } });
+    input.addEventListener("keydown", function (ev) { if (ev.key === "Escape") { ev.preventDefault(); onCancel(); } });
+    setTimeout(function () { input.focus(); input.select(); }, 0);
+    return form;
+  }
+  function renameCluster(box, id) {
+    const head = box.querySelector(".swot-cluster-head");
+    const cluster = state.clusters.get(id);
+    const done = function () { form.remove(); head.classList.remove("renaming"); render(); };
+    const form = nameForm(cluster ? cluster.title : "", function (title) {
+      act({ type: "cluster.rename", cluster_id: id, title: title }, done);
+    }, done);
+    head.classList.add("renaming");
+    head.appendChild(form);
+  }
+  function newCluster(q, cardIds, focusBack) {
+    const list = root.querySelector('[data-quadrant="' + q + '"] [data-list]');
+    const old = list.querySelector("[data-cluster-draft]");
+    if (old) { old.remove(); }
+    const done = function () { box.remove(); if (focusBack) { focusBack.focus(); } };
+    const box = h("div", { class: "swot-group swot-cluster swot-cluster-draft", "data-cluster-draft": "" }, [
+      nameForm("", function (title) {
+        act({ type: "cluster.create", quadrant: q, title: title, card_ids: cardIds || [] }, function () { box.remove(); render(); });
+      }, done),
+    ]);
+    list.appendChild(box);
+  }
+  root.querySelectorAll("[data-new-cluster]").forEach(function (btn) {
+    btn.addEventListener("click", function () { newCluster(btn.closest("[data-quadrant]").dataset.quadrant, [], btn); });
+  });
+
+  function renderCard(c) {
     let el = cardEls.get(c.id);
     if (!el) {
       el = h("li", { class: "swot-card", "data-card-id": c.id, tabindex: "-1" }, [
-        h("div", { class: "swot-card-body" }, [h("p", { class: "swot-text" }), h("p", { class: "swot-note" })]),
-        h("p", { class: "swot-meta" }), h("div", { class: "swot-actions" }), h("div", { class: "swot-editor-slot" }),
+        h("div", { class: "swot-card-top" }, [
+          h("span", { class: "swot-grip", "aria-hidden": "true", title: L.drag_hint, text: "⠿" }),
+          h("p", { class: "swot-text" }),
+          h("button", { type: "button", class: "swot-menu-btn", "aria-haspopup": "menu", "aria-expanded": "false", text: "⋯" }),
+        ]),
+        h("p", { class: "swot-note" }), h("p", { class: "swot-meta" }, [h("span", { class: "swot-meta-text" }),
+          h("span", { class: "swot-votes", title: L.votes })]),
+        h("div", { class: "swot-phase-actions" }), h("div", { class: "swot-editor-slot" }),
       ]);
-      el.draggable = true;
-      el.addEventListener("dragstart", function (ev) { ev.dataTransfer.setData("text/plain", String(c.id)); });
-      el.addEventListener("dragover", function (ev) { ev.preventDefault(); });
-      el.addEventListener("drop", function (ev) {
-        ev.preventDefault();
-        const moved = Number(ev.dataTransfer.getData("text/plain"));
-        const target = state.cards.get(c.id);
-        if (moved && moved !== c.id && target) { act({ type: "card.move", card_id: moved, quadrant: target.quadrant, after_id: c.id }); }
-      });
+      el.querySelector(".swot-menu-btn").addEventListener("click", function (ev) { openMenu(c.id, ev.currentTarget); });
+      el.addEventListener("pointerdown", function (ev) { dragStart(ev, c.id); });
       cardEls.set(c.id, el);
     }
     el.dataset.version = c.version;
     el.classList.toggle("hidden-card", !!c.hidden);
     el.classList.toggle("mine", !!c.mine);
-    el.style.borderLeftColor = c.colour && /^#?[0-9a-fA-F]{3,6}$/.test(c.colour) ? (c.colour[0] === "#" ? c.colour : "#" + c.colour) : "";
-    el.querySelector(".swot-text").textContent = c.hidden ? L.hidden_card : c.text;
+    el.classList.toggle("picked", selection.has(c.id));
+    el.classList.toggle("draggable", canArrange() && !byVotes());
+    el.style.setProperty("--note", c.colour && /^#?[0-9a-fA-F]{3,6}$/.test(c.colour) ? (c.colour[0] === "#" ? c.colour : "#" + c.colour) : "");
+    const text = c.hidden ? L.hidden_card : c.text;
+    el.querySelector(".swot-text").textContent = text;
     el.querySelector(".swot-note").textContent = c.hidden ? "" : c.note;
     const meta = [];
     if (c.author_name) { meta.push(L.by + " " + c.author_name); } else if (c.mine) { meta.push(L.mine); }
     if (c.colour && !/^#?[0-9a-fA-F]{3,6}$/.test(c.colour)) { meta.push("#" + c.colour); }
-    if (c.votes) { meta.push("● " + c.votes); }
     if (c.weight !== null && c.weight !== undefined) { meta.push(L.weight + " " + nf3.format(Number(c.weight))); }
     if (c.rating) { meta.push(L.rating + " " + c.rating); }
-    el.querySelector(".swot-meta").textContent = meta.join(" · ");
-    renderActions(el.querySelector(".swot-actions"), c, group);
+    el.querySelector(".swot-meta-text").textContent = meta.join(" · ");
+    const votes = el.querySelector(".swot-votes");
+    votes.textContent = c.votes ? String(c.votes) : "";
+    votes.setAttribute("aria-label", L.votes + ": " + (c.votes || 0));
+    const menuBtn = el.querySelector(".swot-menu-btn");
+    menuBtn.setAttribute("aria-label", L.card_actions + ": " + text.slice(0, 60));
+    menuBtn.hidden = !menuItems(c).length;
+    renderPhaseActions(el.querySelector(".swot-phase-actions"), c);
     return el;
   }
 
   function button(label, onclick, extra) {
     return h("button", Object.assign({ type: "button", class: "secondary small", text: label, onclick: onclick }, extra || {}));
   }
-  function renderActions(box, c, group) {
+  // The controls of the current phase. Rebuilt only when what they show changes, so that a live
+  // event never replaces an input that someone is using.
+  function renderPhaseActions(box, c) {
+    const p = phase();
+    const key = [p, can("participate"), fac(), state.myVotes.get(c.id) || 0, c.weight, c.rating, selection.has(c.id)].join("|");
+    if (box.dataset.key === key || box.contains(document.activeElement) && box.dataset.phase === p) { return; }
+    box.dataset.key = key;
+    box.dataset.phase = p;
     box.textContent = "";
-    const phase = state.board.phase;
-    const fac = can("facilitate");
-    const part = can("participate");
-    if (!part) { return; }
-    const own = c.mine || fac;
-    const editPhase = phase === "collect" || phase === "cluster" || fac;
-    if (own && editPhase && !c.hidden) { box.appendChild(button(L.edit, function () { openEditor(c.id); })); }
-    if (editPhase) {
-      const idx = group.indexOf(c);
-      box.appendChild(button("↑", function () { moveWithin(c, group, -1); }, { "aria-label": L.up, disabled: idx <= 0 }));
-      box.appendChild(button("↓", function () { moveWithin(c, group, 1); }, { "aria-label": L.down, disabled: idx >= group.length - 1 }));
-      if (own) {
-        const sel = h("select", { "aria-label": L.move_to, class: "small" },
-          [h("option", { value: "", text: L.move_to })].concat(QUADRANTS.filter(function (q) { return q !== c.quadrant; })
-            .map(function (q) { return h("option", { value: q, text: L.quadrants[q] }); })));
-        sel.addEventListener("change", function () { if (sel.value) { act({ type: "card.move", card_id: c.id, quadrant: sel.value, after_id: null }); } });
-        box.appendChild(sel);
-      }
-      const clusters = Array.from(state.clusters.values()).filter(function (k) { return k.quadrant === c.quadrant; });
-      const csel = h("select", { "aria-label": L.cluster, class: "small" },
-        [h("option", { value: "", text: L.cluster_none })].concat(clusters.map(function (k) {
-          return h("option", { value: k.id, text: k.title, selected: k.id === c.cluster_id });
-        })).concat([h("option", { value: "new", text: L.cluster_new + " …" })]));
-      csel.addEventListener("change", function () {
-        if (csel.value === "new") {
-          const title = window.prompt(L.cluster_title);
-          if (title) { act({ type: "cluster.create", quadrant: c.quadrant, title: title, card_ids: [c.id] }); } else { render(); }
-          return;
-        }
-        act({ type: "card.cluster", card_id: c.id, cluster_id: csel.value ? Number(csel.value) : null });
-      });
-      box.appendChild(csel);
-      if (own) { box.appendChild(button(L.delete, function () { act({ type: "card.delete", card_id: c.id }); })); }
-    }
-    if (fac && phase !== "derive") {
-      const others = sortedCards(c.quadrant).filter(function (o) { return o.id !== c.id; });
-      if (others.length) {
-        const msel = h("select", { "aria-label": L.merge, class: "small" },
-          [h("option", { value: "", text: L.merge })].concat(others.map(function (o) { return h("option", { value: o.id, text: (o.text || "").slice(0, 40) }); })));
-        msel.addEventListener("change", function () { if (msel.value) { act({ type: "card.merge", target_id: c.id, source_ids: [Number(msel.value)] }); } });
-        box.appendChild(msel);
-      }
-    }
-    if (phase === "vote") {
-      box.appendChild(button("+●", function () { act({ type: "vote.cast", card_id: c.id }); }, { "aria-label": L.vote }));
+    if (!can("participate")) { return; }
+    if (p === "vote") {
+      box.appendChild(button("+ ●", function () { act({ type: "vote.cast", card_id: c.id }); }, { "aria-label": L.vote, title: L.vote }));
       if (state.myVotes.get(c.id)) {
-        box.appendChild(button("−●", function () { act({ type: "vote.retract", card_id: c.id }); }, { "aria-label": L.unvote }));
+        box.appendChild(button("− ●", function () { act({ type: "vote.retract", card_id: c.id }); }, { "aria-label": L.unvote, title: L.unvote }));
+        box.appendChild(h("span", { class: "small muted", text: L.my_votes.replace("%s", state.myVotes.get(c.id)) }));
       }
     }
-    if (phase === "weight" && fac) {
-      const w = h("input", { type: "number", min: "0", max: "1", step: "0.01", class: "small", "aria-label": L.weight, value: c.weight === null ? "" : c.weight });
+    if (p === "weight" && fac()) {
+      const w = h("input", { type: "text", inputmode: "decimal", class: "small swot-weight", "aria-label": L.weight, placeholder: "0,10",
+        value: c.weight === null || c.weight === undefined ? "" : String(c.weight).replace(".", ",") });
       const r = h("select", { class: "small", "aria-label": L.rating }, [h("option", { value: "", text: L.rating })].concat([1, 2, 3, 4].map(function (n) {
         return h("option", { value: n, text: String(n), selected: c.rating === n });
       })));
       const save = function () { act({ type: "card.rate", card_id: c.id, weight: w.value === "" ? null : w.value, rating: r.value === "" ? null : Number(r.value) }); };
       w.addEventListener("change", save); r.addEventListener("change", save);
-      box.appendChild(w); box.appendChild(r);
+      box.appendChild(h("label", { class: "small" }, [document.createTextNode(L.weight + " "), w]));
+      box.appendChild(r);
     }
-    if (phase === "derive") {
+    if (p === "derive") {
       const id = "pick-" + c.id;
       const cb = h("input", { type: "checkbox", id: id, checked: selection.has(c.id) });
-      cb.addEventListener("change", function () { if (cb.checked) { selection.add(c.id); } else { selection.delete(c.id); } renderStrategyForm(); });
+      cb.addEventListener("change", function () {
+        if (cb.checked) { selection.add(c.id); } else { selection.delete(c.id); }
+        const el = cardEls.get(c.id); if (el) { el.classList.toggle("picked", cb.checked); }
+        renderStrategyForm();
+      });
       box.appendChild(h("label", { class: "small", for: id }, [cb, document.createTextNode(" " + L.select_for_strategy)]));
     }
   }
+
+  // --- the card menu (keyboard alternative to drag and drop) ------------------------------------
+  const menu = { el: null, cardId: null, anchor: null };
+  function menuItems(c) {
+    const items = [];
+    if (!can("participate")) { return items; }
+    const own = c.mine || fac();
+    const arrange = canArrange() || fac();
+    if (own && arrange && !c.hidden) { items.push({ label: L.edit, run: function () { openEditor(c.id); } }); }
+    if (arrange) {
+      const order = sortedCards(c.quadrant).filter(function (o) { return (o.cluster_id || null) === (c.cluster_id || null); });
+      const idx = order.findIndex(function (o) { return o.id === c.id; });
+      if (!byVotes() && idx > 0) { items.push({ label: "↑ " + L.up, run: function () { moveWithin(c, order, -1); } }); }
+      if (!byVotes() && idx >= 0 && idx < order.length - 1) { items.push({ label: "↓ " + L.down, run: function () { moveWithin(c, order, 1); } }); }
+      if (canChangeQuadrant(c)) {
+        items.push({ heading: L.move_to });
+        QUADRANTS.filter(function (q) { return q !== c.quadrant; }).forEach(function (q) {
+          items.push({ label: "→ " + L.quadrants[q], run: function () { moveCard(c.id, q, null, lastCardId(q, c.id)); } });
+        });
+      }
+      items.push({ heading: L.cluster });
+      state.clusters.forEach(function (k) {
+        if (k.quadrant === c.quadrant && k.id !== c.cluster_id) {
+          items.push({ label: L.cluster_into.replace("%s", k.title || L.cluster_untitled), run: function () { act({ type: "card.cluster", card_id: c.id, cluster_id: k.id }); } });
+        }
+      });
+      if (c.cluster_id) { items.push({ label: L.cluster_leave, run: function () { act({ type: "card.cluster", card_id: c.id, cluster_id: null }); } }); }
+      items.push({ label: L.cluster_new + " …", keep: true, run: function () { closeMenu(false); newCluster(c.quadrant, [c.id], cardEls.get(c.id)); } });
+    }
+    if (fac() && phase() !== "derive") {
+      const others = sortedCards(c.quadrant).filter(function (o) { return o.id !== c.id; });
+      if (others.length) { items.push({ label: L.merge, keep: true, run: function () { showMergeChoices(c, others); } }); }
+    }
+    if (own && arrange) { items.push({ label: L.delete, danger: true, run: function () { act({ type: "card.delete", card_id: c.id }); } }); }
+    return items;
+  }
+  function lastCardId(q, exclude) {
+    const cards = sortedCards(q).filter(function (o) { return o.id !== exclude; });
+    return cards.length ? cards[cards.length - 1].id : null;
+  }
+  function ensureMenu() {
+    if (menu.el) { return menu.el; }
+    menu.el = h("div", { class: "swot-menu", role: "menu", id: "swot-card-menu", hidden: true });
+    menu.el.addEventListener("keydown", function (ev) {
+      const items = Array.from(menu.el.querySelectorAll("[role=menuitem]"));
+      const at = items.indexOf(document.activeElement);
+      if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+        ev.preventDefault();
+        const next = items[(at + (ev.key === "ArrowDown" ? 1 : items.length - 1)) % items.length];
+        if (next) { next.focus(); }
+      } else if (ev.key === "Home" || ev.key === "End") {
+        ev.preventDefault(); items[ev.key === "Home" ? 0 : items.length - 1].focus();
+      } else if (ev.key === "Escape") {
+        ev.preventDefault(); closeMenu(true);
+      } else if (ev.key === "Tab") {
+        closeMenu(false);
+      }
+    });
+    document.addEventListener("pointerdown", function (ev) {
+      if (menu.cardId && !menu.el.contains(ev.target) && ev.target !== menu.anchor) { closeMenu(false); }
+    });
+    root.appendChild(menu.el);
+    return menu.el;
+  }
+  function fillMenu(entries) {
+    const el = ensureMenu();
+    el.textContent = "";
+    entries.forEach(function (item) {
+      if (item.heading) { el.appendChild(h("div", { class: "swot-menu-heading", role: "presentation", text: item.heading })); return; }
+      el.appendChild(h("button", { type: "button", role: "menuitem", class: "swot-menu-item" + (item.danger ? " danger" : ""), text: item.label,
+        onclick: function () { if (!item.keep) { closeMenu(true); } item.run(); } }));
+    });
+    const first = el.querySelector("[role=menuitem]");
+    if (first) { first.focus(); }
+  }
+  function openMenu(cardId, anchor) {
+    if (menu.cardId === cardId) { closeMenu(true); return; }
+    closeMenu(false);
+    const c = state.cards.get(cardId);
+    if (!c) { return; }
+    const el = ensureMenu();
+    menu.cardId = cardId;
+    menu.anchor = anchor;
+    anchor.setAttribute("aria-expanded", "true");
+    el.setAttribute("aria-label", L.card_actions);
+    el.hidden = false;
+    const r = anchor.getBoundingClientRect();
+    const rootBox = root.getBoundingClientRect();
+    const width = Math.min(280, window.innerWidth - 16);
+    el.style.width = width + "px";
+    el.style.left = Math.max(8, Math.min(r.right - width, window.innerWidth - width - 8)) - rootBox.left + "px";
+    el.style.top = r.bottom - rootBox.top + 4 + "px";
+    fillMenu(menuItems(c));
+  }
+  function showMergeChoices(c, others) {
+    fillMenu([{ heading: L.merge_into }].concat(others.map(function (o) {
+      return { label: (o.text || L.hidden_card).slice(0, 60), run: function () { act({ type: "card.merge", target_id: c.id, source_ids: [o.id] }); } };
+    })).concat([{ label: "← " + L.back, keep: true, run: function () { fillMenu(menuItems(c)); } }]));
+  }
+  function closeMenu(focusAnchor) {
+    if (!menu.el || !menu.cardId) { return; }
+    menu.el.hidden = true;
+    menu.el.textContent = "";
+    if (menu.anchor) {
+      menu.anchor.setAttribute("aria-expanded", "false");
+      if (focusAnchor && document.contains(menu.anchor)) { menu.anchor.focus(); }
+    }
+    menu.cardId = null;
+    menu.anchor = null;
+  }
+
+  // --- moving cards ----------------------------------------------------------------------------
+  // A move another person made to the same card while mine was under way is a conflict: both are told
+  // where the card is now, and the one whose move was overtaken can repeat it. Nothing is lost: the
+  // server orders both moves and every client ends with the same board.
+  const myMoves = new Map();  // card id -> {base, quadrant, afterId, ackSeq, foreign, at}
+  function moveCard(cardId, quadrant, clusterId, afterId, onDone) {
+    const c = state.cards.get(cardId);
+    if (!c) { return; }
+    const entry = { base: state.seq, quadrant: quadrant, afterId: afterId, ackSeq: null, foreign: null, at: Date.now() };
+    // The server handles one connection's requests in order, so the cluster change can follow the move
+    // at once (a move to another quadrant leaves the old cluster on the server).
+    const recluster = clusterId !== undefined &&
+      ((clusterId || null) !== (c.cluster_id || null) || (quadrant !== c.quadrant && clusterId));
+    const cluster = function () { act({ type: "card.cluster", card_id: cardId, cluster_id: clusterId }, onDone); };
+    if (quadrant === c.quadrant && afterId === undefined) {
+      if (recluster) { cluster(); } else if (onDone) { onDone(); }
+      return;
+    }
+    myMoves.set(cardId, entry);
+    act({ type: "card.move", card_id: cardId, quadrant: quadrant, after_id: afterId || null }, function (reply) {
+      entry.ackSeq = reply.seq;
+      judgeMove(cardId);
+      if (!recluster && onDone) { onDone(); }
+    });
+    if (recluster) { cluster(); }
+  }
+  function noteForeignMove(ev) {
+    const id = ev.payload.card.id;
+    const entry = myMoves.get(id);
+    if (!entry || ev.seq <= entry.base || Date.now() - entry.at > 30000) { return; }
+    entry.foreign = { seq: ev.seq, name: (ev.actor && ev.actor.name) || L.someone, quadrant: ev.payload.card.quadrant };
+    setTimeout(function () { judgeMove(id); }, 0);
+  }
+  function judgeMove(id) {
+    const entry = myMoves.get(id);
+    if (!entry || !entry.ackSeq) { return; }
+    if (!entry.foreign) { if (Date.now() - entry.at > 30000) { myMoves.delete(id); } return; }
+    myMoves.delete(id);
+    const card = state.cards.get(id);
+    if (!card) { return; }
+    const overtaken = entry.foreign.seq > entry.ackSeq;
+    const text = (overtaken ? L.move_conflict_lost : L.move_conflict_won)
+      .replace("%(name)s", entry.foreign.name).replace("%(card)s", (card.text || L.hidden_card).slice(0, 60))
+      .replace("%(theirs)s", L.quadrants[entry.foreign.quadrant]).replace("%(mine)s", L.quadrants[entry.quadrant])
+      .replace("%(now)s", L.quadrants[card.quadrant]);
+    showMoveConflict(text, overtaken && card.quadrant !== entry.quadrant ? function () {
+      moveCard(id, entry.quadrant, undefined, lastCardId(entry.quadrant, id));
+    } : null);
+  }
+  function showMoveConflict(text, repeat) {
+    const box = document.getElementById("swot-move-conflict");
+    box.querySelector("[data-text]").textContent = text;
+    const again = box.querySelector("[data-repeat]");
+    again.hidden = !repeat;
+    again.onclick = function () { box.hidden = true; if (repeat) { repeat(); } };
+    box.querySelector("[data-dismiss]").onclick = function () { box.hidden = true; };
+    box.hidden = false;
+  }
   function moveWithin(c, group, dir) {
-    const idx = group.indexOf(c);
+    const idx = group.indexOf(group.find(function (o) { return o.id === c.id; }));
     const order = sortedCards(c.quadrant).filter(function (o) { return o.id !== c.id; });
     let after = null;
     if (dir > 0) { after = group[idx + 1]; } else {
-      const prev = group[idx - 1];
-      const at = order.indexOf(prev);
+      const at = order.indexOf(group[idx - 1]);
       after = at > 0 ? order[at - 1] : null;
     }
-    act({ type: "card.move", card_id: c.id, quadrant: c.quadrant, after_id: after ? after.id : null }, function () {
-      const el = cardEls.get(c.id); if (el) { el.focus(); }
+    moveCard(c.id, c.quadrant, undefined, after ? after.id : null, function () {
+      const el = cardEls.get(c.id); if (el) { el.querySelector(".swot-menu-btn").focus(); }
     });
   }
 
+  // Drag and drop with pointer events (mouse, pen and touch alike; on touch the grip starts a drag so
+  // that the page still scrolls). The server decides: the card moves when the event comes back.
+  let drag = null;
+  function dragStart(ev, id) {
+    if (ev.button !== 0 || !canArrange() || byVotes() || conn !== "online" || document.getElementById("swot-editable").disabled) { return; }
+    if (ev.target.closest("button, input, textarea, select, a, label, form")) { return; }
+    if (ev.pointerType === "touch" && !ev.target.closest(".swot-grip")) { return; }
+    const el = cardEls.get(id);
+    if (!el || el.classList.contains("editing")) { return; }
+    drag = { id: id, el: el, x: ev.clientX, y: ev.clientY, pointer: ev.pointerId, active: false, ghost: null, target: null };
+    document.addEventListener("pointermove", dragMove);
+    document.addEventListener("pointerup", dragEnd);
+    document.addEventListener("pointercancel", dragCancel);
+    document.addEventListener("keydown", dragKey);
+  }
+  function dragMove(ev) {
+    if (!drag || ev.pointerId !== drag.pointer) { return; }
+    if (!drag.active) {
+      if (Math.hypot(ev.clientX - drag.x, ev.clientY - drag.y) < 6) { return; }
+      drag.active = true;
+      const r = drag.el.getBoundingClientRect();
+      drag.dx = drag.x - r.left; drag.dy = drag.y - r.top;
+      drag.ghost = drag.el.cloneNode(true);
+      drag.ghost.classList.add("swot-ghost");
+      drag.ghost.removeAttribute("data-card-id");
+      drag.ghost.style.width = r.width + "px";
+      document.body.appendChild(drag.ghost);
+      drag.el.classList.add("dragging");
+      document.body.classList.add("swot-dragging");
+      closeMenu(false);
+    }
+    ev.preventDefault();
+    drag.ghost.style.transform = "translate(" + (ev.clientX - drag.dx) + "px," + (ev.clientY - drag.dy) + "px)";
+    if (ev.clientY < 40) { window.scrollBy(0, -20); } else if (ev.clientY > window.innerHeight - 40) { window.scrollBy(0, 20); }
+    showDropTarget(dropTargetAt(ev.clientX, ev.clientY));
+  }
+  function dropTargetAt(x, y) {
+    const hit = document.elementFromPoint(x, y);
+    const section = hit && hit.closest("[data-quadrant]");
+    if (!section || !root.contains(section)) { return null; }
+    const q = section.dataset.quadrant;
+    const card = state.cards.get(drag.id);
+    if (q !== card.quadrant && !canChangeQuadrant(card)) { return { q: q, refused: true, section: section }; }
+    let group = hit.closest("[data-group]");
+    if (!group) {  // over the quadrant's heading or free space: the unclustered cards
+      group = section.querySelector('[data-group="none"]');
+    }
+    const clusterId = group.dataset.group === "none" ? null : Number(group.dataset.group);
+    const ul = group.querySelector("ul");
+    const items = Array.from(ul.children).filter(function (li) { return li !== drag.el && li.dataset.cardId; });
+    let before = null;
+    for (let i = 0; i < items.length; i += 1) {
+      const r = items[i].getBoundingClientRect();
+      if (y < r.top + r.height / 2) { before = items[i]; break; }
+    }
+    return { q: q, section: section, group: group, ul: ul, clusterId: clusterId, before: before, items: items };
+  }
+  function showDropTarget(t) {
+    root.querySelectorAll(".drop-target, .drop-refused").forEach(function (el) { el.classList.remove("drop-target", "drop-refused"); });
+    let marker = document.getElementById("swot-drop-marker");
+    if (!marker) { marker = h("li", { id: "swot-drop-marker", class: "swot-drop-marker", "aria-hidden": "true" }); }
+    drag.target = t;
+    if (!t) { marker.remove(); return; }
+    if (t.refused) { t.section.classList.add("drop-refused"); marker.remove(); return; }
+    t.group.classList.add("drop-target");
+    if (t.before) { t.ul.insertBefore(marker, t.before); } else { t.ul.appendChild(marker); }
+  }
+  function dragEnd(ev) {
+    if (!drag || ev.pointerId !== drag.pointer) { return; }
+    // Where the pointer was released counts (moves may have been coalesced); the marker leaves first so
+    // that it does not shift what lies under the pointer.
+    if (drag.active) {
+      const marker = document.getElementById("swot-drop-marker");
+      if (marker) { marker.remove(); }
+      drag.target = dropTargetAt(ev.clientX, ev.clientY);
+    }
+    const d = drag;
+    dragCleanup();
+    if (!d.active) { return; }
+    const t = d.target;
+    if (!t) { return; }
+    if (t.refused) { toast(L.move_refused); return; }
+    const card = state.cards.get(d.id);
+    if (!card) { return; }
+    // after_id: the card that will precede it in the quadrant's rank order (clusters are views on it)
+    const order = sortedCards(t.q).filter(function (o) { return o.id !== d.id; });
+    let afterId = null;
+    if (t.before) {
+      const at = order.findIndex(function (o) { return o.id === Number(t.before.dataset.cardId); });
+      afterId = at > 0 ? order[at - 1].id : null;
+    } else {
+      const inGroup = t.items.map(function (li) { return Number(li.dataset.cardId); });
+      afterId = inGroup.length ? inGroup[inGroup.length - 1] : (order.length ? order[order.length - 1].id : null);
+    }
+    const currentOrder = sortedCards(card.quadrant);
+    const prev = currentOrder[currentOrder.findIndex(function (o) { return o.id === d.id; }) - 1];
+    const samePlace = t.q === card.quadrant && (prev ? prev.id : null) === afterId;
+    moveCard(d.id, t.q, t.clusterId, samePlace ? undefined : afterId);
+  }
+  function dragCancel() { dragCleanup(); }
+  function dragKey(ev) { if (ev.key === "Escape" && drag) { ev.preventDefault(); drag.target = null; dragCleanup(); } }
+  function dragCleanup() {
+    document.removeEventListener("pointermove", dragMove);
+    document.removeEventListener("pointerup", dragEnd);
+    document.removeEventListener("pointercancel", dragCancel);
+    document.removeEventListener("keydown", dragKey);
+    if (drag) {
+      if (drag.ghost) { drag.ghost.remove(); }
+      drag.el.classList.remove("dragging");
+    }
+    const marker = document.getElementById("swot-drop-marker");
+    if (marker) { marker.remove(); }
+    root.querySelectorAll(".drop-target, .drop-refused").forEach(function (el) { el.classList.remove("drop-target", "drop-refused"); });
+    document.body.classList.remove("swot-dragging");
+    drag = null;
+  }
+
+  // --- editing ---------------------------------------------------------------------------------
   function openEditor(id) {
     const c = state.cards.get(id);
     const el = cardEls.get(id);
@@ -409,6 +758,7 @@
       const msg = { type: "card.update", card_id: id, expected_version: editing.get(id).base, text: text.value, note: note.value, colour: colour.value };
       act(msg, function () { closeEditor(id); });
     });
+    form.addEventListener("keydown", function (ev) { if (ev.key === "Escape") { ev.preventDefault(); closeEditor(id); } });
     editing.set(id, { base: c.version, form: form });
     el.querySelector(".swot-editor-slot").appendChild(form);
     el.classList.add("editing");
@@ -418,7 +768,7 @@
     const e = editing.get(id);
     if (e) { e.form.remove(); editing.delete(id); }
     const el = cardEls.get(id);
-    if (el) { el.classList.remove("editing"); }
+    if (el) { el.classList.remove("editing"); el.querySelector(".swot-menu-btn").focus(); }
   }
 
   // Conflict: show theirs and mine; re-apply mine on top of the current version, or keep theirs.
@@ -439,6 +789,7 @@
     if (typeof dlg.showModal === "function") { dlg.showModal(); } else { dlg.setAttribute("open", ""); }
   }
 
+  // --- scores, strategies, measures ------------------------------------------------------------
   function renderScores() {
     const body = root.querySelector("[data-scores]");
     body.textContent = "";
@@ -453,30 +804,39 @@
   }
   function renderStrategyForm() {
     const form = document.getElementById("swot-strategy-form");
-    form.hidden = !(state.board.phase === "derive" && can("participate"));
-    const names = Array.from(selection).map(function (id) { const c = state.cards.get(id); return c ? L.quadrants[c.quadrant][0] + ": " + c.text : ""; });
+    form.hidden = !(phase() === "derive" && can("participate"));
+    const names = Array.from(selection).map(function (id) {
+      const c = state.cards.get(id);
+      return c ? L.factor[c.quadrant] + ": " + c.text : "";
+    }).filter(Boolean);
     form.querySelector("[data-selection]").textContent = L.strategy_new + ": " + (names.join("; ") || "–");
   }
   function renderStrategies() {
     renderStrategyForm();
     const box = root.querySelector("[data-strategies]");
+    if (box.contains(document.activeElement) && document.activeElement.closest(".swot-measure-form")) { return; }  // typing a measure
     box.textContent = "";
     ["SO", "ST", "WO", "WT"].forEach(function (kind) {
-      const items = Array.from(state.strategies.values()).filter(function (s) { return s.kind === kind; });
+      const items = Array.from(state.strategies.values()).filter(function (s) { return s.kind === kind; })
+        .sort(function (a, b) { return (b.rating || 0) - (a.rating || 0) || a.id - b.id; });
       const ul = h("ul", { class: "swot-strategies" });
       items.forEach(function (s) {
-        const factors = s.card_ids.map(function (id) { const c = state.cards.get(id); return c ? c.text : "–"; }).join("; ");
+        const factors = s.card_ids.map(function (id) {
+          const c = state.cards.get(id);
+          return c ? L.factor[c.quadrant] + ": " + c.text : "–";
+        }).join("; ");
         const li = h("li", { class: "swot-strategy" + (s.selected ? " selected" : ""), "data-strategy-id": s.id }, [
           h("strong", { text: s.title }), h("span", { class: "muted", text: " – " + factors + (s.rating ? " · " + L.rating + " " + s.rating + "/5" : "") }),
         ]);
-        if (can("facilitate")) {
+        if (fac()) {
           const rate = h("select", { class: "small", "aria-label": L.rating }, [h("option", { value: "", text: L.rating })].concat([1, 2, 3, 4, 5].map(function (n) {
             return h("option", { value: n, text: n + "/5", selected: s.rating === n });
           })));
           rate.addEventListener("change", function () { act({ type: "strategy.rate", strategy_id: s.id, rating: rate.value ? Number(rate.value) : null }); });
           li.appendChild(h("div", { class: "toolbar" }, [rate,
             button(s.selected ? L.unselect : L.select, function () { act({ type: "strategy.select", strategy_id: s.id, selected: !s.selected }); })]));
-          if (s.selected) { li.appendChild(measureForm(s)); }
+          // A strategy becomes one measure: the form only while it has none (it is listed below once made).
+          if (s.selected && !s.measure_ids.length) { li.appendChild(measureForm(s)); }
         }
         s.measure_ids.forEach(function (mid) {
           const m = state.measures.get(mid);
@@ -484,20 +844,28 @@
         });
         ul.appendChild(li);
       });
-      box.appendChild(h("div", { class: "swot-tows-cell", "data-kind": kind }, [h("h3", { text: L.tows[kind] }), ul]));
+      box.appendChild(h("div", { class: "swot-tows-cell", "data-kind": kind }, [h("h3", { text: L.tows[kind] }),
+        items.length ? ul : h("p", { class: "muted small", text: "–" })]));
     });
   }
   function measureForm(s) {
-    if (s.measure_ids.length) { return null; }
-    const field = function (name, label, type) { return h("label", { class: "small" }, [document.createTextNode(label + " "), h("input", { name: name, type: type || "text" })]); };
+    const field = function (name, label, type, extra) {
+      return h("label", { class: "small" }, [document.createTextNode(label + " "), h("input", Object.assign({ name: name, type: type || "text" }, extra || {}))]);
+    };
     const form = h("form", { class: "swot-measure-form" }, [
       h("strong", { text: L.to_measure }), field("owner", L.owner), field("deadline", L.deadline, "date"), field("indicator", L.indicator),
-      field("cost_estimate", L.cost), field("budget_product_code", L.product), h("button", { type: "submit", text: L.to_measure }),
+      field("cost_estimate", L.cost, "text", { inputmode: "decimal" }), field("budget_product_code", L.product), h("button", { type: "submit", text: L.to_measure }),
     ]);
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
-      const data = Object.fromEntries(new FormData(form).entries());
-      act(Object.assign({ type: "strategy.measure", strategy_id: s.id }, data));
+      // Only filled fields; the cost as typed in German ("85.000" or "85.000,50") becomes a plain decimal.
+      const data = {};
+      new FormData(form).forEach(function (v, k) { if (String(v).trim() !== "") { data[k] = String(v).trim(); } });
+      if (data.cost_estimate) {
+        const c = data.cost_estimate.replace(/\s|€/g, "");
+        data.cost_estimate = c.indexOf(",") >= 0 ? c.replace(/\./g, "").replace(",", ".") : /^\d{1,3}(\.\d{3})+$/.test(c) ? c.replace(/\./g, "") : c;
+      }
+      act(Object.assign({ type: "strategy.measure", strategy_id: s.id }, data), function () { form.remove(); render(); });
     });
     return form;
   }
@@ -506,7 +874,7 @@
     const ul = document.getElementById("swot-presence");
     ul.textContent = "";
     state.presence.forEach(function (p) {
-      ul.appendChild(h("li", { text: p.name + (p.guest ? " (Gast)" : "") + (p.id === cfg.participantId ? " ★" : "") }));
+      ul.appendChild(h("li", { text: p.name + (p.guest ? " (" + L.guest + ")" : "") + (p.id === cfg.participantId ? " ★" : "") }));
     });
   }
   function renderTimer() {
@@ -520,6 +888,25 @@
   }
   setInterval(renderTimer, 1000);
 
+  // --- presentation mode (projector): big notes, no controls; Escape or the button leaves it ----
+  const present = document.getElementById("swot-present");
+  function setPresenting(on) {
+    document.body.classList.toggle("swot-presenting", on);
+    present.setAttribute("aria-pressed", on ? "true" : "false");
+    present.textContent = on ? L.present_leave : L.present;
+    if (on && document.documentElement.requestFullscreen && !document.fullscreenElement) {
+      document.documentElement.requestFullscreen().catch(function () { /* not allowed: the page mode is enough */ });
+    }
+    if (!on && document.fullscreenElement && document.exitFullscreen) { document.exitFullscreen().catch(function () {}); }
+    closeMenu(false);
+  }
+  present.addEventListener("click", function () { setPresenting(!document.body.classList.contains("swot-presenting")); });
+  document.addEventListener("fullscreenchange", function () { if (!document.fullscreenElement) { setPresenting(false); } });
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape" && document.body.classList.contains("swot-presenting") && !menu.cardId) { setPresenting(false); }
+  });
+  if (new URLSearchParams(window.location.search).has("praesentation")) { document.body.classList.add("swot-presenting"); present.setAttribute("aria-pressed", "true"); present.textContent = L.present_leave; }
+
   // --- controls --------------------------------------------------------------------------------
   root.querySelectorAll("[data-add-form]").forEach(function (form) {
     form.addEventListener("submit", function (ev) {
@@ -531,17 +918,6 @@
     });
     form.querySelector("textarea").addEventListener("keydown", function (ev) {
       if (ev.key === "Enter" && !ev.shiftKey) { ev.preventDefault(); form.requestSubmit(); }
-    });
-  });
-  root.querySelectorAll("[data-quadrant] [data-list]").forEach(function (list) {
-    list.addEventListener("dragover", function (ev) { ev.preventDefault(); });
-    list.addEventListener("drop", function (ev) {
-      if (ev.target.closest(".swot-card")) { return; }
-      ev.preventDefault();
-      const moved = Number(ev.dataTransfer.getData("text/plain"));
-      const q = list.closest("[data-quadrant]").dataset.quadrant;
-      const cards = sortedCards(q).filter(function (c) { return c.id !== moved; });
-      if (moved) { act({ type: "card.move", card_id: moved, quadrant: q, after_id: cards.length ? cards[cards.length - 1].id : null }); }
     });
   });
   const byId = function (id) { return document.getElementById(id); };
@@ -567,9 +943,9 @@
     dropConnection: function () { if (ws) { ws.close(); } },
   };
 
-  // Start from the server-rendered snapshot, then connect and catch up from its sequence number.
+  // Connect first: a drawing error must never leave the board stuck in "Verbinde …".
   applySnapshot(JSON.parse(document.getElementById("swot-snapshot").textContent));
+  connect();
   render();
   renderPresence();
-  connect();
 })();

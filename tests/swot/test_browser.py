@@ -92,7 +92,8 @@ def test_conflicting_edit_shows_the_conflict_and_can_be_reapplied(asgi_live_serv
     _, bob = _open_board(contexts, asgi_live_server, "moderation", board)
     # Both open the editor on the same card at version 1
     for page in (alice, bob):
-        page.locator(f'[data-card-id="{c.pk}"]').get_by_role("button", name="Bearbeiten").click()
+        page.locator(f'[data-card-id="{c.pk}"] .swot-menu-btn').click()
+        page.get_by_role("menuitem", name="Bearbeiten").click()
     alice.locator(f'[data-card-id="{c.pk}"] .swot-editor textarea[name=text]').fill(
         "Gute Anbindung an A2 und A43"
     )

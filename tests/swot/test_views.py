@@ -6,7 +6,7 @@ from core.models import Role
 from swot import services
 from swot.access import guest_cookie_name
 from swot.models import Board, Card
-from tests.swot.conftest import card
+from tests.swot.conftest import card, set_phase
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,8 @@ def test_history_restore(client, board, fac, part, facilitator):
     client.force_login(facilitator)
     url = f"/kommunen/musterstadt/swot/boards/{board.pk}/verlauf/"
     html = client.get(url).content.decode()
-    assert "Gelöscht" in html and "card.deleted" in html
+    assert "Gelöscht" in html and "Karte gelöscht" in html
+    assert "card.deleted" not in html and "card.created" not in html  # German words, not event keys
     client.post(url + "wiederherstellen/", {"card_id": c.pk})
     assert Card.objects.live().filter(pk=c.pk).exists()
 
@@ -70,10 +71,14 @@ def test_invites_page_creates_and_revokes(client, board, facilitator):
     url = f"/kommunen/musterstadt/swot/boards/{board.pk}/einladungen/"
     client.post(url, {"days": 3, "label": "Bürgerwerkstatt"})
     invite = board.invites.get()
-    assert invite.code in client.get(url).content.decode()
+    html = client.get(url).content.decode()
+    assert invite.code in html
+    # a copy button and a QR code (inline SVG from segno, no script or CDN)
+    assert 'data-copy="invite-url-' in html and '<svg viewBox="0 0' in html and 'class="swot-qr"' in html
     client.post(url, {"revoke": invite.pk})
     invite.refresh_from_db()
     assert invite.revoked_at is not None
+    assert 'class="swot-qr"' not in client.get(url).content.decode()  # no QR code for a revoked link
 
 
 def test_csv_and_printable_record(client, board, part, participant_user):
@@ -135,7 +140,7 @@ def test_history_does_not_name_voters_on_anonymous_vote_boards(client, board, fa
     services.vote_cast(board_id=board.pk, actor=part, card_id=c.pk)
     client.force_login(viewer)
     html = client.get(f"/kommunen/musterstadt/swot/boards/{board.pk}/verlauf/").content.decode()
-    assert "vote.cast" in html and "Karl Kämmerer" not in html
+    assert "Punkt vergeben" in html and "Karl Kämmerer" not in html
 
 
 def test_deleted_face_down_cards_stay_hidden_in_the_history(client, board, fac, part, viewer):
@@ -185,3 +190,30 @@ def test_binary_exports_belong_to_their_requester(
         client.force_login(other)
         assert client.get(f"{base}/auftrag/{job.pk}/").status_code == 404
         assert client.get(f"{base}/datei/{job.pk}/").status_code == 404
+
+
+def test_board_pages_in_english_use_the_catalogue(client, board, fac, part, facilitator):
+    c = card(part, text="Gute Verkehrserschließung")
+    services.card_move(board_id=board.pk, actor=fac, card_id=c.pk, quadrant="O")
+    services.invite_create(board_id=board.pk, actor=fac, days=1)
+    client.force_login(facilitator)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    base = f"/kommunen/musterstadt/swot/boards/{board.pk}/"
+    board_html = client.get(base).content.decode()
+    assert ">Presentation</button>" in board_html
+    assert '"factor": {"S": "Strength", "W": "Weakness"' in board_html
+    assert "Präsentation" not in board_html
+    history_html = client.get(base + "verlauf/").content.decode()
+    assert "Card moved" in history_html and "Card created" in history_html
+    invites_html = client.get(base + "einladungen/").content.decode()
+    assert "Copy link" in invites_html and "0 guests joined" in invites_html
+
+
+def test_record_lists_cards_by_votes(client, board, fac, part, participant_user):
+    card(part, text="Wenig Punkte")
+    popular = card(part, text="Viele Punkte")
+    set_phase(fac, "vote")
+    services.vote_cast(board_id=board.pk, actor=part, card_id=popular.pk)
+    client.force_login(participant_user)
+    html = client.get(f"/kommunen/musterstadt/swot/boards/{board.pk}/export/record/").content.decode()
+    assert html.index("Viele Punkte") < html.index("Wenig Punkte")
