@@ -15,6 +15,7 @@ class PlanningConfig(AppConfig):
     def ready(self) -> None:
         from core.demo import register_demo_loader
         from core.navigation import register_overview_panel, register_section
+        from planning.measures.views import overview_panel_context as measures_panel
         from planning.projection.demo import load_projection_demo
         from planning.projection.views import overview_panel_context as projection_panel
         from planning.resilience.services import resilience_demo_load
@@ -23,6 +24,9 @@ class PlanningConfig(AppConfig):
         register_section("planning", _("Planung"), "planning:index", order=30)
         register_overview_panel(
             "projection", "planning/projection/_overview_panel.html", projection_panel, order=50
+        )
+        register_overview_panel(
+            "measures", "planning/measures/_overview_panel.html", measures_panel, order=65
         )
         register_overview_panel(
             "resilience", "planning/resilience/_overview_panel.html", resilience_panel, order=60

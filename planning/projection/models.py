@@ -179,6 +179,10 @@ class Scenario(models.Model):
     revision = models.PositiveIntegerField(_("Revision"), default=1)
     computed_at = models.DateTimeField(_("Berechnet"), null=True, blank=True)
     computation = models.JSONField(_("Berechnungsgrundlagen"), default=dict, blank=True)
+    # Measures whose effects this scenario adds to the status quo (planning/measures; stopped ones skip).
+    measures = models.ManyToManyField(
+        "planning.Measure", blank=True, related_name="scenarios", verbose_name=_("Maßnahmen")
+    )
 
     objects = ScenarioQuerySet.as_manager()
 
