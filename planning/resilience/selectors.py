@@ -522,6 +522,8 @@ def run_json(run: ResilienceRun) -> dict[str, Any]:
         "first_trigger_year": det.get("first_trigger_year"),
         "years": years,
     }
+    if run.result.get("measures"):
+        out["measures"] = measures_comparison(run)
     if mc:
         out["monte_carlo"] = {
             "paths": mc["n_paths"],
@@ -532,6 +534,50 @@ def run_json(run: ResilienceRun) -> dict[str, Any]:
             "main_driver": mc["main_driver"],
         }
     return out
+
+
+def measures_comparison(run: ResilienceRun) -> dict[str, Any] | None:
+    """Status quo against the scenario with its measures: per year the annual results and, with Monte
+    Carlo, P(§76 trigger) in that year; per measure its total effect, the first trigger year without it
+    and (Monte Carlo) P(trigger within the horizon) without it. None for a run without measures."""
+    det = run.result.get("measures")
+    if not det:
+        return None
+    mc = (run.result.get("monte_carlo") or {}).get("measures")
+    with_rows = run.result["deterministic"]["years"]
+    years = []
+    for i, (sq, w) in enumerate(zip(det["status_quo"]["years"], with_rows, strict=True)):
+        years.append(
+            {
+                "year": sq["year"],
+                "status_quo": sq["annual_result"],
+                "effect": det["effect_per_year"][i],
+                "with_measures": w["annual_result"],
+                "p_status_quo": round(mc["probability_status_quo"][i], 4) if mc else None,
+                "p_with": round(mc["probability_with"][i], 4) if mc else None,
+                "p_cum_status_quo": round(mc["cumulative_status_quo"][i], 4) if mc else None,
+                "p_cum_with": round(mc["cumulative_with"][i], 4) if mc else None,
+            }
+        )
+    measures = []
+    for k, m in enumerate(det["measures"]):
+        without = mc["probability_without"][k] if mc and k < len(mc["probability_without"]) else None
+        measures.append(
+            {
+                **m,
+                "p_within_horizon_without": None
+                if without is None or without != without  # NaN: not computed
+                else round(without, 4),
+            }
+        )
+    return {
+        "first_trigger_status_quo": det["first_trigger_status_quo"],
+        "first_trigger_with": det["first_trigger_with"],
+        "p_within_horizon_status_quo": round(mc["cumulative_status_quo"][-1], 4) if mc else None,
+        "p_within_horizon_with": round(mc["cumulative_with"][-1], 4) if mc else None,
+        "years": years,
+        "measures": measures,
+    }
 
 
 def overview_summary(municipality: Municipality) -> dict[str, Any]:

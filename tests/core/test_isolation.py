@@ -37,6 +37,7 @@ from core.models import Job, Municipality, Role
 from finance import services as finance_services
 from finance.demo import budget_csv
 from finance.models import BudgetDataset, BudgetUpload, BudgetVersion, ImportProfile
+from planning.measures import services as measure_services
 from planning.models import AgeProfile, BalanceSheet, PopulationSeries, ResilienceRun, Scenario
 from planning.projection.services import age_profile_set
 from swot import exports
@@ -78,6 +79,10 @@ PARAMETER_RULES: list[tuple[str, str, str]] = [
     ("series_id", "", "series"),
     ("scenario_id", "", "scenario"),
     ("run_id", "", "run"),
+    ("measure_id", "", "planning_measure"),
+    ("effect_id", "", "measure_effect"),
+    ("indicator_id", "", "indicator"),
+    ("strategy_id", "", "strategy"),
     ("year", "bilanz/", "balance_year"),
     ("year", "balance-sheets/", "balance_year"),
     ("job_id", "", "job"),
@@ -85,6 +90,7 @@ PARAMETER_RULES: list[tuple[str, str, str]] = [
     ("invite_id", "", "invite"),
     ("code", "beitreten/", "invite_code"),
     ("fmt", "export.", "table_format"),  # scenario export.<fmt>
+    ("fmt", "kennzahlen.", "table_format"),  # measures: ziele-und-kennzahlen.<fmt>
     ("fmt", "export/", "binary_format"),  # SWOT export/<fmt>/
     ("pk", "budget/datasets/", "dataset"),
     ("pk", "budget/versions/", "version"),
@@ -304,6 +310,16 @@ def demo(settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks, ou
         board_id=board.pk, actor=fac, strategy_id=strategy.pk, title="Isolation Massnahme A"
     )
 
+    planning_measure = measure_services.measure_from_strategy(
+        strategy=strategy, title="Isolation Planungsmassnahme A"
+    )
+    measure_effect = measure_services.effect_add(
+        measure=planning_measure, kind="lower_expense", amount="1000", start_year=2026
+    )
+    indicator = measure_services.indicator_create(
+        measure=planning_measure, name="Isolation Kennzahl A", targets={"2027": "10"}
+    )
+
     # The export job as the worker runs it; only Chromium is replaced by a file with a marker.
     def render(html_text, fmt, target):
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -342,6 +358,10 @@ def demo(settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks, ou
         "invite": invite.pk,
         "invite_code": invite.code,
         "measure": measure.pk,
+        "planning_measure": planning_measure.pk,
+        "measure_effect": measure_effect.pk,
+        "indicator": indicator.pk,
+        "strategy": strategy.pk,
         "job": job.pk,
         "table_format": "csv",
         "binary_format": "pdf",
@@ -363,6 +383,8 @@ def demo(settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks, ou
         invite.code,
         strategy.title,
         measure.title,
+        planning_measure.title,
+        indicator.name,
         "Isolation Exportdatei A",
     ]
     # Short or generic words ("Basis", a scenario) would also match a page's own text: too weak a probe.

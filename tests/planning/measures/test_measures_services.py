@@ -13,13 +13,31 @@ from planning.measures import selectors, services
 from planning.measures.models import Measure
 from planning.models import ProjectionYear
 from planning.projection.selectors import scenario_annual_results, scenario_measure_effects
-from planning.projection.services import ProjectionError, projection_run, scenario_measures_set
+from planning.projection.services import (
+    ProjectionError,
+    age_profile_set,
+    projection_run,
+    scenario_create,
+    scenario_measures_set,
+)
 from planning.resilience.selectors import resilience_inputs
 from planning.resilience.services import resilience_evaluate, resilience_run_create, resilience_run_execute
-from tests.planning.projection.test_projection_service import hand_scenario  # noqa: F401 (fixture)
+from tests.planning.factories import budget_version, population_variant
+from tests.planning.projection.test_projection_service import COUNTS, HAND_LINES, YEARS
 from tests.planning.resilience.test_resilience_support import make_balance_sheet
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hand_scenario(municipality):
+    """The projection tests' hand-checked scenario (2024-2028)."""
+    version = budget_version(municipality, HAND_LINES)
+    series = population_variant(municipality, YEARS, COUNTS)
+    age_profile_set(municipality=municipality, level="product", code="060101", target_group="kita")
+    return scenario_create(
+        municipality=municipality, name="Hand", budget_version=version, population=series, horizon=4
+    )
 
 
 def _measure(municipality, title="Soziokulturelles Zentrum", **values) -> Measure:
@@ -54,7 +72,7 @@ def test_effect_input_is_checked(municipality):
 
 def test_activating_a_measure_changes_the_projected_result_by_exactly_its_effects(
     municipality, hand_scenario
-):  # noqa: F811
+):
     before = scenario_annual_results(projection_run(scenario=hand_scenario))
     centre = _measure(municipality)
     services.effect_add(
@@ -88,13 +106,13 @@ def test_activating_a_measure_changes_the_projected_result_by_exactly_its_effect
     assert scenario_annual_results(projection_run(scenario=scenario)) == before
 
 
-def test_measures_of_another_municipality_are_refused(municipality, other_municipality, hand_scenario):  # noqa: F811
+def test_measures_of_another_municipality_are_refused(municipality, other_municipality, hand_scenario):
     foreign = _measure(other_municipality)
     with pytest.raises(ProjectionError):
         scenario_measures_set(scenario=hand_scenario, measures=[foreign])
 
 
-def test_resilience_compares_status_quo_and_with_measures(municipality, hand_scenario):  # noqa: F811
+def test_resilience_compares_status_quo_and_with_measures(municipality, hand_scenario):
     # The hand scenario runs a small surplus; a big recurring extra expense makes it trigger, the
     # measure relieves it again.
     burden = _measure(municipality, title="Neue Pflichtaufgabe")
