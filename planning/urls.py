@@ -3,6 +3,7 @@
 from django.urls import path
 
 from planning import views
+from planning.coproduction import urls as coproduction_urls
 from planning.measures import urls as measure_urls
 from planning.population import urls as population_urls
 from planning.projection import urls as projection_urls
@@ -15,4 +16,5 @@ urlpatterns = [
     *population_urls.urlpatterns,
     *resilience_urls.urlpatterns,
     *measure_urls.urlpatterns,
+    *coproduction_urls.urlpatterns,
 ]

@@ -1,5 +1,6 @@
 """REST endpoints of the planning app, mounted under /api/v1/: each feature's routes."""
 
+from planning.coproduction.api import urls as coproduction
 from planning.measures.api import urls as measures
 from planning.population.api import urls as population
 from planning.projection.api import urls as projection
@@ -10,4 +11,5 @@ urlpatterns = [
     *projection.urlpatterns,
     *resilience.urlpatterns,
     *measures.urlpatterns,
+    *coproduction.urlpatterns,
 ]

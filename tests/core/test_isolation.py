@@ -37,6 +37,7 @@ from core.models import Job, Municipality, Role
 from finance import services as finance_services
 from finance.demo import budget_csv
 from finance.models import BudgetDataset, BudgetUpload, BudgetVersion, ImportProfile
+from planning.coproduction import services as coproduction_services
 from planning.measures import services as measure_services
 from planning.models import AgeProfile, BalanceSheet, PopulationSeries, ResilienceRun, Scenario
 from planning.projection.services import age_profile_set
@@ -83,6 +84,8 @@ PARAMETER_RULES: list[tuple[str, str, str]] = [
     ("effect_id", "", "measure_effect"),
     ("indicator_id", "", "indicator"),
     ("strategy_id", "", "strategy"),
+    ("facility_id", "", "facility"),
+    ("model_id", "", "financing_model"),
     ("year", "bilanz/", "balance_year"),
     ("year", "balance-sheets/", "balance_year"),
     ("job_id", "", "job"),
@@ -319,6 +322,17 @@ def demo(settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks, ou
     indicator = measure_services.indicator_create(
         measure=planning_measure, name="Isolation Kennzahl A", targets={"2027": "10"}
     )
+    coproduction_services.parameters_defaults_load(municipality=municipality)
+    facility = coproduction_services.facility_create(
+        municipality=municipality,
+        name="Isolation Einrichtung A",
+        first_year=2026,
+        horizon=2,
+        baseline={"2026": "1000", "2027": "1000"},
+    )
+    financing_model = coproduction_services.model_create(
+        facility=facility, name="Isolation Modell A", form="association", running_costs={"2026": "900"}
+    )
 
     # The export job as the worker runs it; only Chromium is replaced by a file with a marker.
     def render(html_text, fmt, target):
@@ -362,6 +376,8 @@ def demo(settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks, ou
         "measure_effect": measure_effect.pk,
         "indicator": indicator.pk,
         "strategy": strategy.pk,
+        "facility": facility.pk,
+        "financing_model": financing_model.pk,
         "job": job.pk,
         "table_format": "csv",
         "binary_format": "pdf",
@@ -385,6 +401,8 @@ def demo(settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks, ou
         measure.title,
         planning_measure.title,
         indicator.name,
+        facility.name,
+        financing_model.name,
         "Isolation Exportdatei A",
     ]
     # Short or generic words ("Basis", a scenario) would also match a page's own text: too weak a probe.
