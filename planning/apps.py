@@ -15,6 +15,7 @@ class PlanningConfig(AppConfig):
     def ready(self) -> None:
         from core.demo import register_demo_loader
         from core.navigation import register_overview_panel, register_section
+        from planning.coproduction.demo import load_coproduction_demo
         from planning.measures.views import overview_panel_context as measures_panel
         from planning.projection.demo import load_projection_demo
         from planning.projection.views import overview_panel_context as projection_panel
@@ -34,3 +35,5 @@ class PlanningConfig(AppConfig):
         # Demo data after finance's budget (order 20); the resilience check needs the projection's data.
         register_demo_loader("projection", load_projection_demo, order=60)
         register_demo_loader("resilience", resilience_demo_load, order=70)
+        # The report's path: TOWS strategy -> financing models -> measure -> scenario (after the above).
+        register_demo_loader("coproduction", load_coproduction_demo, order=80)

@@ -170,6 +170,7 @@ def scenario_detail(request, municipality, scenario_id: int):
             "can_plan": _can_plan(request),
             "measure_choices": [(m, m.pk in chosen) for m in measure_selectors.measures_of(municipality)],
             "measure_rows": measure_rows,
+            "plan_years": (scenario.computation or {}).get("plan_years") or [scenario.base_year],
             "measures_stale": bool(
                 scenario.computed_at
                 and scenario.measures.filter(updated_at__gt=scenario.computed_at).exists()
