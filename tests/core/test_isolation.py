@@ -41,6 +41,8 @@ from planning.coproduction import services as coproduction_services
 from planning.measures import services as measure_services
 from planning.models import AgeProfile, BalanceSheet, PopulationSeries, ResilienceRun, Scenario
 from planning.projection.services import age_profile_set
+from stakeholders import services as stakeholder_services
+from stakeholders.models import Engagement, Relationship, Stakeholder
 from swot import exports
 from swot import services as swot_services
 from swot.access import actor_for_user
@@ -103,11 +105,19 @@ PARAMETER_RULES: list[tuple[str, str, str]] = [
     ("pk", "swot/measures/", "measure"),
     ("pk", "resilience/runs/", "run"),
     ("pk", "jobs/", "job"),
+    ("pk", "akteure/", "stakeholder"),
+    ("pk", "stakeholders/", "stakeholder"),
+    ("pk", "stakeholder-relationships/", "relationship"),
+    ("pk", "stakeholder-engagements/", "engagement"),
+    ("batch_id", "", "stakeholder_import"),
+    ("relationship_id", "", "relationship"),
+    ("engagement_id", "", "engagement"),
+    ("fmt", "auskunft.", "record_format"),  # a person's Art. 15 record
 ]
 # Jobs that only read (a viewer may start them: exporting is part of viewing).
 READ_JOB_KINDS = ("swot.export",)
 # Reads a viewer may not do by design (members list: MANAGE; invites with their codes: FACILITATE).
-VIEWER_FORBIDDEN_READS = {"municipality-members", "swot-board-invites"}
+VIEWER_FORBIDDEN_READS = {"municipality-members", "swot-board-invites", "stakeholder-record"}
 
 _PARAM = re.compile(r"\(\?P<(?P<regex>\w+)>|<(?:\w+:)?(?P<path>\w+)>")
 
@@ -356,8 +366,17 @@ def demo(settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks, ou
     series = PopulationSeries.objects.filter(municipality=municipality).first()
     sheet = BalanceSheet.objects.filter(municipality=municipality).first()
     version = BudgetVersion.objects.filter(municipality=municipality).first()
+    person = Stakeholder.objects.filter(municipality=municipality, entity="person").first()
+    stakeholder_import = stakeholder_services.import_check(
+        municipality=municipality, data=b"Name;Sektor\nIsolation Verein A;third\n", filename="a.csv"
+    )
     objects = {
         "slug": municipality.slug,
+        "stakeholder": person.pk,
+        "relationship": Relationship.objects.filter(municipality=municipality).first().pk,
+        "engagement": Engagement.objects.filter(municipality=municipality).first().pk,
+        "stakeholder_import": stakeholder_import.pk,
+        "record_format": "json",
         "dataset": BudgetDataset.objects.get(municipality=municipality).pk,
         "version": version.pk,
         "upload": upload.pk,
@@ -404,6 +423,10 @@ def demo(settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks, ou
         facility.name,
         financing_model.name,
         "Isolation Exportdatei A",
+        person.name,
+        person.email,
+        "Isolation Verein A",
+        *Stakeholder.objects.filter(municipality=municipality, kind="welfare").values_list("name", flat=True),
     ]
     # Short or generic words ("Basis", a scenario) would also match a page's own text: too weak a probe.
     needles = sorted({n for n in needles if len(n) >= 8} | {invite.code, municipality.slug})
