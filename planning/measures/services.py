@@ -116,8 +116,14 @@ def measure_delete(*, measure: Measure) -> None:
 
 
 def _decimal(value: Any, label: str) -> Decimal:
+    text = str(value).strip().replace(" ", "").replace("\u00a0", "")
+    if "," in text:  # German: 1.234,56
+        text = text.replace(".", "").replace(",", ".")
     try:
-        return Decimal(str(value).strip().replace(" ", ""))
+        result = Decimal(text)
+        if not result.is_finite():
+            raise InvalidOperation
+        return result
     except (InvalidOperation, AttributeError) as exc:
         raise MeasureError(_("%(l)s: keine Zahl („%(v)s“).") % {"l": label, "v": value}) from exc
 
