@@ -17,7 +17,7 @@ from planning.coproduction import services
 from planning.coproduction.models import DatedParameter, Facility
 
 
-class ParameterSerializer(serializers.ModelSerializer):
+class DatedParameterSerializer(serializers.ModelSerializer):
     class Meta:
         model = DatedParameter
         fields = ["id", "key", "valid_from", "value", "source"]
@@ -29,7 +29,7 @@ class ParameterListView(MunicipalityScoped, generics.ListCreateAPIView):
     """The dated parameters; POST sets a value from a date on (a change of an existing date is audited)."""
 
     write_capability = Capability.PLAN
-    serializer_class = ParameterSerializer
+    serializer_class = DatedParameterSerializer
 
     def municipality_queryset(self):
         return sel.parameters_of(self.municipality)

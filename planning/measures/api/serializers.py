@@ -8,21 +8,21 @@ from rest_framework import serializers
 from planning.measures.models import Indicator, IndicatorActual, Measure, MeasureEffect
 
 
-class EffectSerializer(serializers.ModelSerializer):
+class MeasureEffectSerializer(serializers.ModelSerializer):
     class Meta:
         model = MeasureEffect
         fields = ["id", "kind", "amount", "start_year", "recurring", "end_year", "account_group", "note"]
         read_only_fields = ["id"]
 
 
-class ActualSerializer(serializers.ModelSerializer):
+class IndicatorActualSerializer(serializers.ModelSerializer):
     class Meta:
         model = IndicatorActual
         fields = ["date", "value", "note"]
 
 
-class IndicatorSerializer(serializers.ModelSerializer):
-    actuals = ActualSerializer(many=True, read_only=True)
+class MeasureIndicatorSerializer(serializers.ModelSerializer):
+    actuals = IndicatorActualSerializer(many=True, read_only=True)
     targets = serializers.DictField(
         child=serializers.DecimalField(max_digits=18, decimal_places=4), required=False
     )
@@ -43,9 +43,9 @@ class IndicatorSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "actuals"]
 
 
-class MeasureSerializer(serializers.ModelSerializer):
-    effects = EffectSerializer(many=True, read_only=True)
-    indicators = IndicatorSerializer(many=True, read_only=True)
+class PlanningMeasureSerializer(serializers.ModelSerializer):
+    effects = MeasureEffectSerializer(many=True, read_only=True)
+    indicators = MeasureIndicatorSerializer(many=True, read_only=True)
     revision = serializers.IntegerField(
         required=False,
         min_value=1,

@@ -13,7 +13,11 @@ from rest_framework.response import Response
 from core.permissions import Capability, MunicipalityScoped
 from planning.measures import selectors as sel
 from planning.measures import services
-from planning.measures.api.serializers import EffectSerializer, IndicatorSerializer, MeasureSerializer
+from planning.measures.api.serializers import (
+    MeasureEffectSerializer,
+    MeasureIndicatorSerializer,
+    PlanningMeasureSerializer,
+)
 from planning.measures.models import Measure
 
 
@@ -22,7 +26,7 @@ class _MunicipalityView(MunicipalityScoped):
 
 
 class _MeasureView(_MunicipalityView):
-    serializer_class = MeasureSerializer
+    serializer_class = PlanningMeasureSerializer
 
     def municipality_queryset(self):
         return sel.measures_of(self.municipality).prefetch_related("indicators__actuals")
@@ -43,8 +47,8 @@ _CONFLICT = {409: OpenApiTypes.OBJECT}
 
 
 @extend_schema_view(
-    put=extend_schema(responses={**_CONFLICT, 200: MeasureSerializer}),
-    patch=extend_schema(responses={**_CONFLICT, 200: MeasureSerializer}),
+    put=extend_schema(responses={**_CONFLICT, 200: PlanningMeasureSerializer}),
+    patch=extend_schema(responses={**_CONFLICT, 200: PlanningMeasureSerializer}),
 )
 class MeasureDetailView(_MeasureView, generics.RetrieveUpdateDestroyAPIView):
     """One measure; PATCH changes it (status too), DELETE removes it."""
@@ -85,7 +89,7 @@ class _MeasureChild(_MunicipalityView, generics.CreateAPIView):
 class EffectCreateView(_MeasureChild):
     """Add a yearly effect to a measure."""
 
-    serializer_class = EffectSerializer
+    serializer_class = MeasureEffectSerializer
 
     def perform_create(self, serializer):
         try:
@@ -97,7 +101,7 @@ class EffectCreateView(_MeasureChild):
 class IndicatorCreateView(_MeasureChild):
     """Add an indicator (with targets per year) to a measure."""
 
-    serializer_class = IndicatorSerializer
+    serializer_class = MeasureIndicatorSerializer
 
     def perform_create(self, serializer):
         try:
