@@ -1,4 +1,5 @@
-"""ASGI entry point: HTTP through Django, websockets through Channels with session authentication.
+"""ASGI entry point: HTTP through Django, websockets through Channels with session authentication
+(browsers) or an API token (``Authorization: Token <key>``, scripts; ``core.websocket_auth``).
 
 Served by Daphne (``daphne config.asgi:application``; ``manage.py runserver`` uses it too).
 """
@@ -15,10 +16,13 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
+from core.websocket_auth import TokenAuthMiddleware  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(TokenAuthMiddleware(URLRouter(websocket_urlpatterns)))
+        ),
     }
 )

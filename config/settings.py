@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "core.error_pages.FriendlyNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -267,6 +268,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # budget version status (draft/adopted/supplementary/final) vs. the other "status" fields
+    "ENUM_NAME_OVERRIDES": {"BudgetVersionStatusEnum": "finance.models.BudgetVersion.Status"},
 }
 
 LOGGING = {

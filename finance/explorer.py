@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Municipality
 from finance import selectors
-from finance.importing.reference import FINANCIAL, RESULTS
-from finance.models import PHASE_CHOICES, BudgetVersion
+from finance.importing.reference import RESULTS
+from finance.models import PHASE_CHOICES, STATEMENT_CHOICES, BudgetVersion
 
 COMPARE_CHOICES = [
     ("", _("kein Vergleich")),
@@ -34,7 +34,7 @@ LEVEL_LABELS = {
     "account_group": _("Kontengruppen"),
 }
 PHASE_LABELS = dict(PHASE_CHOICES)
-STATEMENT_LABELS = {RESULTS: _("Ergebnisplan"), FINANCIAL: _("Finanzplan")}
+STATEMENT_LABELS = dict(STATEMENT_CHOICES)  # doppik statements and the kameral parts
 
 
 def slice_label(year: int, phase: str) -> str:
@@ -80,6 +80,15 @@ class ExplorerState:
     @property
     def slice_label(self) -> str:
         return slice_label(self.year, self.phase) if self.year else ""
+
+    @property
+    def revenue_label(self) -> str:
+        """ "Ertrag" in the results plan, "Einzahlungen" in the financial plan (a treasurer's words)."""
+        return str(_("Einzahlungen") if self.statement != RESULTS else _("Ertrag"))
+
+    @property
+    def expense_label(self) -> str:
+        return str(_("Auszahlungen") if self.statement != RESULTS else _("Aufwand"))
 
     @property
     def level_label(self) -> str:

@@ -10,12 +10,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.permissions import Capability, municipality_required
-from finance import charts, selectors, services
+from finance import charts, explorer_cache, selectors, services
 from finance.explorer import COMPARE_CHOICES, STATEMENT_LABELS, explorer_state
 from finance.exports import TABLES, export_response
 from finance.forms import MappingForm, UploadForm
@@ -30,13 +32,43 @@ def _is_htmx(request) -> bool:
 # -- explorer ---------------------------------------------------------------------------------------------
 @municipality_required()
 def index(request, municipality):
-    """The budget explorer: drill-down, comparisons, charts; the table part is re-rendered by htmx."""
+    """The budget explorer: drill-down, comparisons, charts; the table part is re-rendered by htmx.
+    Both are cached by version and query (``finance.explorer_cache``): a repeated view costs one query."""
+    partial = _is_htmx(request) and request.GET.get("partial") == "table"
+    stamp = explorer_cache.version_stamp(municipality)
+    key = explorer_cache.key("table" if partial else "page", request, municipality, stamp)
+    tag = explorer_cache.etag(key, None if partial else request)
+    if (unchanged := explorer_cache.not_modified(request, tag)) is not None:
+        return unchanged
+    if partial:
+        body = explorer_cache.cached(
+            key,
+            lambda: render_to_string(
+                "finance/_explorer_table.html", _explorer_context(request, municipality)
+            ),
+        )
+        return explorer_cache.finish(HttpResponse(body), tag)
+    content = explorer_cache.cached(
+        key,
+        lambda: render_to_string(
+            "finance/_explorer_content.html", _explorer_context(request, municipality, page=True)
+        ),
+    )
+    response = render(
+        request,
+        "finance/explorer.html",
+        {"municipality": municipality, "content": mark_safe(content)},  # noqa: S308 - our own template's output
+    )
+    return explorer_cache.finish(response, tag)
+
+
+def _explorer_context(request, municipality, *, page: bool = False) -> dict:
     state = explorer_state(municipality, request.GET)
     context = {"municipality": municipality, "state": state}
     if state.has_data:
         context["breakdown_chart"] = charts.breakdown_figure(state)
-    if _is_htmx(request) and request.GET.get("partial") == "table":
-        return render(request, "finance/_explorer_table.html", context)
+    if not page:
+        return context
     if state.has_data:
         current = state.current
         context["years_chart"] = charts.years_figure(state)
@@ -51,18 +83,28 @@ def index(request, municipality):
         statement_choices=list(STATEMENT_LABELS.items()),
         can_edit=Capability.EDIT_BUDGET in request.capabilities,
     )
-    return render(request, "finance/explorer.html", context)
+    return context
 
 
 @municipality_required()
 def export(request, municipality):
     """CSV or XLSX of an explorer table: ``?table=breakdown|years&format=csv|xlsx`` plus the explorer's
-    parameters (an export holds exactly the table on screen)."""
+    parameters (an export holds exactly the table on screen); cached like the page."""
     table = request.GET.get("table", "breakdown")
     fmt = request.GET.get("format", "csv")
     if table not in TABLES or fmt not in ("csv", "xlsx"):
         raise Http404
-    return export_response(explorer_state(municipality, request.GET), table, fmt)
+    key = explorer_cache.key("export", request, municipality, explorer_cache.version_stamp(municipality))
+    tag = explorer_cache.etag(key)
+    if (unchanged := explorer_cache.not_modified(request, tag)) is not None:
+        return unchanged
+
+    def build() -> tuple[bytes, dict[str, str]]:
+        response = export_response(explorer_state(municipality, request.GET), table, fmt)
+        return response.content, {k: response[k] for k in ("Content-Type", "Content-Disposition")}
+
+    body, headers = explorer_cache.cached(key, build)
+    return explorer_cache.finish(HttpResponse(body, headers=headers), tag)
 
 
 # -- data: datasets, versions, profiles ---------------------------------------------------------------------
@@ -78,6 +120,7 @@ def data(request, municipality):
             "profiles": selectors.profiles_of(municipality),
             "uploads": selectors.uploads_pending(municipality),
             "can_edit": Capability.EDIT_BUDGET in request.capabilities,
+            "status_choices": BudgetVersion.Status.choices,
         },
     )
 
@@ -91,6 +134,23 @@ def version_source(request, municipality, version_id: int):
     except (FileNotFoundError, ValueError) as exc:
         raise Http404 from exc
     return FileResponse(handle, as_attachment=True, filename=version.source_name)
+
+
+@require_POST
+@municipality_required(Capability.EDIT_BUDGET)
+def version_status(request, municipality, version_id: int):
+    """Set what a version's figures are and, on request, make it the current adopted budget."""
+    version = get_object_or_404(BudgetVersion, pk=version_id, municipality=municipality)
+    status = request.POST.get("status", "")
+    try:
+        services.version_set_status(
+            version=version, status=status, make_current=request.POST.get("make_current") == "on"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Status der Version „%(v)s“ gespeichert.") % {"v": version})
+    return redirect("finance:data", slug=municipality.slug)
 
 
 @require_http_methods(["GET", "POST"])
@@ -267,15 +327,17 @@ def upload_detail(request, municipality, upload_id: int):
     if request.method == "POST" and header is not None:
         form = _mapping_form(staged, header, None, request.POST)
         if form.is_valid():
-            job = services.budget_upload_start(
-                upload=staged,
+            spec = services.ImportSpec(
                 mapping=form.to_mapping(),
                 dataset_name=form.cleaned_data["dataset_name"],
                 label=form.cleaned_data["label"],
                 phase=form.cleaned_data.get("default_phase") or None,
-                profile_name=form.cleaned_data["profile_name"],
-                user=request.user,
-                **overrides,
+                status=form.cleaned_data.get("status") or "draft",
+                make_current=bool(form.cleaned_data.get("make_current")),
+                read=services.ReadOptions(overrides.get("encoding"), overrides.get("delimiter")),
+            )
+            job = services.budget_upload_start(
+                upload=staged, spec=spec, profile_name=form.cleaned_data["profile_name"], user=request.user
             )
             messages.info(request, _("Der Import wurde gestartet (Auftrag %(id)s).") % {"id": job.pk})
             return redirect("finance:upload-detail", slug=municipality.slug, upload_id=staged.pk)

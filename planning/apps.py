@@ -16,6 +16,7 @@ class PlanningConfig(AppConfig):
         from core.demo import register_demo_loader
         from core.navigation import register_overview_panel, register_section
         from planning.coproduction.demo import load_coproduction_demo
+        from planning.districts.demo import load_districts_demo
         from planning.measures.views import overview_panel_context as measures_panel
         from planning.projection.demo import load_projection_demo
         from planning.projection.views import overview_panel_context as projection_panel
@@ -23,6 +24,7 @@ class PlanningConfig(AppConfig):
         from planning.resilience.views import overview_panel_context as resilience_panel
 
         register_section("planning", _("Planung"), "planning:index", order=30)
+        register_section("districts", _("Sozialräume"), "planning:districts-map", order=35)
         register_overview_panel(
             "projection", "planning/projection/_overview_panel.html", projection_panel, order=50
         )
@@ -37,3 +39,9 @@ class PlanningConfig(AppConfig):
         register_demo_loader("resilience", resilience_demo_load, order=70)
         # The report's path: TOWS strategy -> financing models -> measure -> scenario (after the above).
         register_demo_loader("coproduction", load_coproduction_demo, order=80)
+        # After the SWOT demo (order 60): the inner city's workshop is linked to its district.
+        register_demo_loader("districts", load_districts_demo, order=65)
+
+        from planning.setup_steps import register as register_setup_steps
+
+        register_setup_steps()

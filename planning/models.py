@@ -5,6 +5,7 @@ Each feature keeps its models in its own package (``planning/<feature>/models.py
 """
 
 from planning.coproduction.models import *  # noqa: F403
+from planning.districts.models import *  # noqa: F403
 from planning.measures.models import *  # noqa: F403
 from planning.population.models import *  # noqa: F403
 from planning.projection.models import *  # noqa: F403

@@ -4,6 +4,7 @@ from django.urls import path
 
 from planning import views
 from planning.coproduction import urls as coproduction_urls
+from planning.districts import urls as districts_urls
 from planning.measures import urls as measure_urls
 from planning.population import urls as population_urls
 from planning.projection import urls as projection_urls
@@ -17,4 +18,5 @@ urlpatterns = [
     *resilience_urls.urlpatterns,
     *measure_urls.urlpatterns,
     *coproduction_urls.urlpatterns,
+    *districts_urls.urlpatterns,
 ]

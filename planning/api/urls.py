@@ -1,6 +1,7 @@
 """REST endpoints of the planning app, mounted under /api/v1/: each feature's routes."""
 
 from planning.coproduction.api import urls as coproduction
+from planning.districts.api import urls as districts
 from planning.measures.api import urls as measures
 from planning.population.api import urls as population
 from planning.projection.api import urls as projection
@@ -12,4 +13,5 @@ urlpatterns = [
     *resilience.urlpatterns,
     *measures.urlpatterns,
     *coproduction.urlpatterns,
+    *districts.urlpatterns,
 ]

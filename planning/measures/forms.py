@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from planning.measures.models import Indicator, Measure, MeasureEffect
+from planning.measures.models import Measure, MeasureEffect, MeasureIndicator
 
 
 class MeasureForm(forms.ModelForm):
@@ -43,9 +43,9 @@ class EffectForm(forms.ModelForm):
 
 class IndicatorForm(forms.Form):
     name = forms.CharField(label=_("Kennzahl"), max_length=200)
-    kind = forms.ChoiceField(label=_("Typ"), choices=Indicator.Kind.choices, initial="output")
+    kind = forms.ChoiceField(label=_("Typ"), choices=MeasureIndicator.Kind.choices, initial="output")
     unit = forms.CharField(label=_("Einheit"), max_length=40, required=False)
-    direction = forms.ChoiceField(label=_("Richtung"), choices=Indicator.Direction.choices)
+    direction = forms.ChoiceField(label=_("Richtung"), choices=MeasureIndicator.Direction.choices)
     baseline = forms.DecimalField(label=_("Ausgangswert"), localize=True, required=False)
     targets = forms.CharField(
         label=_("Zielwerte je Jahr"),

@@ -19,7 +19,7 @@ from core.models import Municipality, MunicipalityScopedQuerySet
 from planning.engine.measures import Effect as EngineEffect
 from planning.engine.measures import EffectKind
 
-__all__ = ["Indicator", "IndicatorActual", "Measure", "MeasureEffect"]
+__all__ = ["Measure", "MeasureEffect", "MeasureIndicator", "MeasureIndicatorActual"]
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 VALUE = {"max_digits": 18, "decimal_places": 4}
@@ -137,7 +137,7 @@ class MeasureEffect(models.Model):
         )
 
 
-class Indicator(models.Model):
+class MeasureIndicator(models.Model):
     """An indicator of a measure (KGSt: input, output, outcome, impact) with targets per year."""
 
     class Kind(models.TextChoices):
@@ -170,10 +170,10 @@ class Indicator(models.Model):
         return self.name
 
 
-class IndicatorActual(models.Model):
+class MeasureIndicatorActual(models.Model):
     """An actual value of an indicator on a date (entered or imported)."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="actuals")
+    indicator = models.ForeignKey(MeasureIndicator, on_delete=models.CASCADE, related_name="actuals")
     date = models.DateField(_("Datum"))
     value = models.DecimalField(_("Istwert"), **VALUE)
     note = models.CharField(_("Quelle/Notiz"), max_length=200, blank=True)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from core.models import Municipality
 from finance.vocabulary import product_area_name
 from planning.engine.measures import Effect, Light, traffic_light
-from planning.measures.models import Indicator, IndicatorActual, Measure, MeasureEffect
+from planning.measures.models import Measure, MeasureEffect, MeasureIndicator, MeasureIndicatorActual
 
 
 def measures_of(municipality: Municipality) -> QuerySet[Measure]:
@@ -28,14 +28,14 @@ def measure_get(municipality: Municipality, measure_id: int) -> Measure:
 
 @dataclass(frozen=True)
 class IndicatorState:
-    indicator: Indicator
+    indicator: MeasureIndicator
     year: int | None  # latest year with an actual
     target: Decimal | None
     actual: Decimal | None
     light: Light
 
 
-def indicator_state(indicator: Indicator, year: int | None = None) -> IndicatorState:
+def indicator_state(indicator: MeasureIndicator, year: int | None = None) -> IndicatorState:
     """The light of the latest year with an actual (or of ``year``): the last actual of that year
     against that year's target."""
     actuals = list(indicator.actuals.all())
@@ -45,15 +45,17 @@ def indicator_state(indicator: Indicator, year: int | None = None) -> IndicatorS
     actual = in_year[-1].value if in_year else None
     raw = (indicator.targets or {}).get(str(year)) if year is not None else None
     target = Decimal(raw) if raw not in (None, "") else None
-    light = traffic_light(target, actual, higher_is_better=indicator.direction == Indicator.Direction.HIGHER)
+    light = traffic_light(
+        target, actual, higher_is_better=indicator.direction == MeasureIndicator.Direction.HIGHER
+    )
     return IndicatorState(indicator, year, target, actual, light)
 
 
 def _indicators_prefetch() -> Prefetch:
     return Prefetch(
         "indicators",
-        queryset=Indicator.objects.prefetch_related(
-            Prefetch("actuals", queryset=IndicatorActual.objects.order_by("date"))
+        queryset=MeasureIndicator.objects.prefetch_related(
+            Prefetch("actuals", queryset=MeasureIndicatorActual.objects.order_by("date"))
         ),
     )
 

@@ -19,7 +19,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core.models import Municipality
-from planning.measures.models import Indicator, IndicatorActual, Measure, MeasureEffect
+from planning.measures.models import Measure, MeasureEffect, MeasureIndicator, MeasureIndicatorActual
 
 MEASURE_FIELDS = (
     "title",
@@ -178,16 +178,16 @@ def indicator_create(
     *,
     measure: Measure,
     name: str,
-    kind: str = Indicator.Kind.OUTPUT,
+    kind: str = MeasureIndicator.Kind.OUTPUT,
     unit: str = "",
-    direction: str = Indicator.Direction.HIGHER,
+    direction: str = MeasureIndicator.Direction.HIGHER,
     baseline: Any = None,
     baseline_year: int | None = None,
     targets: Mapping[Any, Any] | None = None,
-) -> Indicator:
+) -> MeasureIndicator:
     if not (name or "").strip():
         raise MeasureError(_("Bitte einen Namen der Kennzahl angeben."))
-    if kind not in Indicator.Kind.values:
+    if kind not in MeasureIndicator.Kind.values:
         raise MeasureError(_("Unbekannter Typ „%(k)s“ (input, output, outcome, impact).") % {"k": kind})
     clean_targets = {}
     for year, value in (targets or {}).items():
@@ -196,7 +196,7 @@ def indicator_create(
         except (TypeError, ValueError) as exc:
             raise MeasureError(_("Zieljahr „%(y)s“ ist keine Jahreszahl.") % {"y": year}) from exc
         clean_targets[str(y)] = str(_decimal(value, _("Zielwert %(y)s") % {"y": y}))
-    return Indicator.objects.create(
+    return MeasureIndicator.objects.create(
         measure=measure,
         name=name.strip(),
         kind=kind,
@@ -209,8 +209,10 @@ def indicator_create(
 
 
 @transaction.atomic
-def indicator_actual_set(*, indicator: Indicator, day: date, value: Any, note: str = "") -> IndicatorActual:
-    actual, _created = IndicatorActual.objects.update_or_create(
+def indicator_actual_set(
+    *, indicator: MeasureIndicator, day: date, value: Any, note: str = ""
+) -> MeasureIndicatorActual:
+    actual, _created = MeasureIndicatorActual.objects.update_or_create(
         indicator=indicator, date=day, defaults={"value": _decimal(value, _("Istwert")), "note": note or ""}
     )
     return actual

@@ -21,7 +21,7 @@ from planning.engine.measures import effect_cents
 from planning.measures import selectors as sel
 from planning.measures import services
 from planning.measures.forms import ActualForm, EffectForm, IndicatorForm, MeasureForm, StatusForm
-from planning.measures.models import Indicator, Measure, MeasureEffect
+from planning.measures.models import Measure, MeasureEffect, MeasureIndicator
 
 PLAN = Capability.PLAN
 
@@ -196,7 +196,7 @@ def indicator_add(request, municipality, measure_id: int):
 @require_POST
 def actual_add(request, municipality, measure_id: int, indicator_id: int):
     measure = _measure(municipality, measure_id)
-    indicator = get_object_or_404(Indicator, pk=indicator_id, measure=measure)
+    indicator = get_object_or_404(MeasureIndicator, pk=indicator_id, measure=measure)
     form = ActualForm(request.POST)
     if form.is_valid():
         services.indicator_actual_set(

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import NumberField
 from planning.engine.population import (
     AgeBand,
 )
@@ -35,8 +36,8 @@ class PopulationEntryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.bands = bands
         for band in bands:
-            self.fields[f"band_{band.lo}"] = forms.DecimalField(
-                label=band.label_de, min_value=0, localize=True, decimal_places=3, max_digits=12
+            self.fields[f"band_{band.lo}"] = NumberField(
+                label=band.label_de, min_value=0, decimal_places=3, max_digits=12
             )
 
     def band_fields(self) -> list[forms.BoundField]:
@@ -54,12 +55,10 @@ class PopulationProjectForm(forms.Form):
         required=False,
         initial=True,
     )
-    fertility_factor = forms.DecimalField(
-        label=_("Geburtenfaktor (1 = Bundesdurchschnitt)"), required=False, localize=True, min_value=0
+    fertility_factor = NumberField(
+        label=_("Geburtenfaktor (1 = Bundesdurchschnitt)"), required=False, min_value=0
     )
-    mortality_factor = forms.DecimalField(
-        label=_("Sterblichkeitsfaktor (1 = Bundesdurchschnitt)"), required=False, localize=True, min_value=0
+    mortality_factor = NumberField(
+        label=_("Sterblichkeitsfaktor (1 = Bundesdurchschnitt)"), required=False, min_value=0
     )
-    net_migration = forms.DecimalField(
-        label=_("Wanderungssaldo je Jahr (Personen)"), required=False, localize=True
-    )
+    net_migration = NumberField(label=_("Wanderungssaldo je Jahr (Personen)"), required=False)

@@ -10,13 +10,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.forms import NumberField, PercentField, year_choices
 from planning.resilience import selectors as selectors
 from planning.resilience import services as services
 from planning.resilience.models import BalanceSheet
 
 
 class BalanceSheetForm(forms.ModelForm):
-    """Opening balance sheet of one year; German number input (1.234.567,89)."""
+    """Opening balance sheet of one year; German number input (1.234.567,89), rates in percent (2,5)."""
 
     # The revision of the stored sheet the editor started from (see services.balance_sheet_set).
     revision = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
@@ -24,15 +25,24 @@ class BalanceSheetForm(forms.ModelForm):
     class Meta:
         model = BalanceSheet
         fields = ["year", *services.BALANCE_FIELDS]
-        localized_fields = "__all__"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.initial.setdefault("revision", self.instance.revision)
-        self.fields["year"].localize = False  # 2025, not 2.025
-        self.fields["year"].widget.is_localized = False
         for name in services.BALANCE_FIELDS:
+            model_field = BalanceSheet._meta.get_field(name)
+            if name in services.RATE_FIELDS:  # percent like every other form; stored as a fraction
+                self.fields[name] = PercentField(
+                    label=model_field.verbose_name,
+                    min_value=0,
+                    max_value=100,
+                    help_text=_("in %, z. B. 20") if name == "variable_rate_share" else _("in %, z. B. 2,5"),
+                )
+            else:
+                self.fields[name] = NumberField(
+                    label=model_field.verbose_name, max_digits=17, decimal_places=2, min_value=0
+                )
             self.fields[name].required = name in services.REQUIRED_FIELDS  # empty loans and rates = 0
 
 
@@ -46,7 +56,7 @@ class ShockForm(forms.Form):
     ]
     shock_group = forms.ChoiceField(label=gettext_lazy("Gruppe"))
     shock_kind = forms.ChoiceField(label=gettext_lazy("Art"), choices=KINDS)
-    shock_value = forms.DecimalField(label=gettext_lazy("Wert"), localize=True)
+    shock_value = NumberField(label=gettext_lazy("Wert"))
     shock_year = forms.TypedChoiceField(label=gettext_lazy("ab Jahr"), coerce=int)
     shock_duration = forms.IntegerField(
         label=gettext_lazy("Dauer (Jahre)"), min_value=1, max_value=30, initial=1
@@ -55,7 +65,7 @@ class ShockForm(forms.Form):
     def __init__(self, *args: Any, groups: tuple = (), years: tuple = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["shock_group"].choices = [(g.code, f"{g.code} {g.name}") for g in groups]
-        self.fields["shock_year"].choices = [(y, y) for y in years]
+        self.fields["shock_year"].choices = year_choices(years)
 
     def shocks(self) -> list[dict[str, Any]]:
         data = self.cleaned_data

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from planning.measures.models import Indicator, IndicatorActual, Measure, MeasureEffect
+from planning.measures.models import Measure, MeasureEffect, MeasureIndicator, MeasureIndicatorActual
 
 
 class MeasureEffectSerializer(serializers.ModelSerializer):
@@ -17,7 +17,7 @@ class MeasureEffectSerializer(serializers.ModelSerializer):
 
 class IndicatorActualSerializer(serializers.ModelSerializer):
     class Meta:
-        model = IndicatorActual
+        model = MeasureIndicatorActual
         fields = ["date", "value", "note"]
 
 
@@ -28,7 +28,7 @@ class MeasureIndicatorSerializer(serializers.ModelSerializer):
     )
 
     class Meta:
-        model = Indicator
+        model = MeasureIndicator
         fields = [
             "id",
             "name",

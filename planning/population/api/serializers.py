@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from core.api.fields import LocalizedFloatField
 from planning.models import PopulationSeries
 
 
@@ -30,6 +31,6 @@ class PopulationProjectSerializer(serializers.Serializer):
     base_year = serializers.IntegerField(required=False, allow_null=True, min_value=1950, max_value=2100)
     horizon = serializers.IntegerField(default=30, min_value=1, max_value=30)
     use_history = serializers.BooleanField(default=True)
-    fertility_factor = serializers.FloatField(required=False, allow_null=True, min_value=0)
-    mortality_factor = serializers.FloatField(required=False, allow_null=True, min_value=0)
-    net_migration = serializers.FloatField(required=False, allow_null=True)
+    fertility_factor = LocalizedFloatField(required=False, allow_null=True, min_value=0)
+    mortality_factor = LocalizedFloatField(required=False, allow_null=True, min_value=0)
+    net_migration = LocalizedFloatField(required=False, allow_null=True)
