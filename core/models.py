@@ -318,6 +318,8 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target_label}"
+
+
 class District(models.Model):
     """A district of a municipality (Stadtteil, Sozialraum, statistischer Bezirk): the unit of social
     planning that needs, offers, stakeholders, workshops and measures refer to.

@@ -15,7 +15,9 @@ class PlanningConfig(AppConfig):
     def ready(self) -> None:
         from core.demo import register_demo_loader
         from core.navigation import register_overview_panel, register_section
+        from planning.coproduction.demo import load_coproduction_demo
         from planning.districts.demo import load_districts_demo
+        from planning.measures.views import overview_panel_context as measures_panel
         from planning.projection.demo import load_projection_demo
         from planning.projection.views import overview_panel_context as projection_panel
         from planning.resilience.services import resilience_demo_load
@@ -27,11 +29,16 @@ class PlanningConfig(AppConfig):
             "projection", "planning/projection/_overview_panel.html", projection_panel, order=50
         )
         register_overview_panel(
+            "measures", "planning/measures/_overview_panel.html", measures_panel, order=65
+        )
+        register_overview_panel(
             "resilience", "planning/resilience/_overview_panel.html", resilience_panel, order=60
         )
         # Demo data after finance's budget (order 20); the resilience check needs the projection's data.
         register_demo_loader("projection", load_projection_demo, order=60)
         register_demo_loader("resilience", resilience_demo_load, order=70)
+        # The report's path: TOWS strategy -> financing models -> measure -> scenario (after the above).
+        register_demo_loader("coproduction", load_coproduction_demo, order=80)
         # After the SWOT demo (order 60): the inner city's workshop is linked to its district.
         register_demo_loader("districts", load_districts_demo, order=65)
 

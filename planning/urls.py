@@ -3,7 +3,9 @@
 from django.urls import path
 
 from planning import views
+from planning.coproduction import urls as coproduction_urls
 from planning.districts import urls as districts_urls
+from planning.measures import urls as measure_urls
 from planning.population import urls as population_urls
 from planning.projection import urls as projection_urls
 from planning.resilience import urls as resilience_urls
@@ -14,5 +16,7 @@ urlpatterns = [
     *projection_urls.urlpatterns,
     *population_urls.urlpatterns,
     *resilience_urls.urlpatterns,
+    *measure_urls.urlpatterns,
+    *coproduction_urls.urlpatterns,
     *districts_urls.urlpatterns,
 ]

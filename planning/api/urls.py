@@ -1,6 +1,8 @@
 """REST endpoints of the planning app, mounted under /api/v1/: each feature's routes."""
 
+from planning.coproduction.api import urls as coproduction
 from planning.districts.api import urls as districts
+from planning.measures.api import urls as measures
 from planning.population.api import urls as population
 from planning.projection.api import urls as projection
 from planning.resilience.api import urls as resilience
@@ -9,5 +11,7 @@ urlpatterns = [
     *population.urlpatterns,
     *projection.urlpatterns,
     *resilience.urlpatterns,
+    *measures.urlpatterns,
+    *coproduction.urlpatterns,
     *districts.urlpatterns,
 ]

@@ -87,6 +87,8 @@ class ScenarioOutput:
     inputs: ScenarioInputs
     cents: np.ndarray
     ratio: np.ndarray
+    #: years taken from the adopted plan (base year first); None: projected from the base year alone
+    plan_years: list[int] | None = None
 
 
 # -- drivers --------------------------------------------------------------------------------------------

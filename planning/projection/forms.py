@@ -111,6 +111,17 @@ class ScenarioForm(forms.Form):
         help_text=_("Leer: Vorgaben je Produktbereich."),
     )
 
+    projection_mode = forms.ChoiceField(
+        label=_("Projektion"),
+        required=False,
+        initial="plan",
+        widget=forms.RadioSelect,
+        choices=[
+            ("plan", _("Mittelfristige Planung übernehmen, ab dem letzten Planjahr fortschreiben")),
+            ("base", _("Nur vom Basisjahr aus fortschreiben (Planjahre werden ersetzt)")),
+        ],
+    )
+
     def __init__(self, *args: Any, municipality, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["budget_version"].queryset = finance_selectors.versions_of(municipality)
@@ -133,6 +144,7 @@ class ScenarioForm(forms.Form):
     def service_values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("revision", None)
+        data["continue_plan"] = data.pop("projection_mode", "") != "base"
         for key in ("inflation", "wage_growth", "interest_rate", "cost_persistence"):
             if data.get(key) is not None:
                 data[key] = (data[key] / HUNDRED).quantize(Decimal("0.00001"))
@@ -157,6 +169,7 @@ class ScenarioForm(forms.Form):
             "revenue_growth": format_mapping(scenario.revenue_growth),
             "interest_rate": pc(scenario.interest_rate),
             "cost_persistence": pc(scenario.cost_persistence),
+            "projection_mode": "plan" if scenario.continue_plan else "base",
         }
 
 

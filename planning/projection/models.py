@@ -177,8 +177,15 @@ class Scenario(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Optimistic concurrency: +1 on every change; an edit based on an older revision is refused.
     revision = models.PositiveIntegerField(_("Revision"), default=1)
+    # Take the adopted medium-term plan years as given and project from the last plan year on
+    # (planning/engine/plan_years.py); False: project everything from the base year (labelled option).
+    continue_plan = models.BooleanField(_("Mittelfristige Planung übernehmen"), default=True)
     computed_at = models.DateTimeField(_("Berechnet"), null=True, blank=True)
     computation = models.JSONField(_("Berechnungsgrundlagen"), default=dict, blank=True)
+    # Measures whose effects this scenario adds to the status quo (planning/measures; stopped ones skip).
+    measures = models.ManyToManyField(
+        "planning.Measure", blank=True, related_name="scenarios", verbose_name=_("Maßnahmen")
+    )
 
     objects = ScenarioQuerySet.as_manager()
 

@@ -21,6 +21,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from core.models import Municipality
 from finance import selectors as finance_selectors
 from finance.vocabulary import product_area_name
+from planning.engine.measures import MEASURE_DRIVER
 from planning.models import (
     AgeProfile,
     ProjectionResult,
@@ -50,19 +51,38 @@ def scenario_annual_results(scenario: Scenario) -> dict[int, Decimal]:
     )
 
 
-def scenario_group_paths(scenario: Scenario) -> tuple[list[int], list[tuple[str, str]], np.ndarray]:
+def scenario_measure_effects(scenario: Scenario) -> dict[int, Decimal]:
+    """The included measures' effect on the annual result per year (EUR; + relieves), from the stored
+    rows with driver ``massnahme``: the status quo is the stored balance minus this. One query."""
+    out: dict[int, Decimal] = {}
+    rows = (
+        ProjectionResult.objects.filter(scenario=scenario, driver=MEASURE_DRIVER)
+        .values("year", "direction")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for row in rows:
+        sign = 1 if row["direction"] == "revenue" else -1
+        out[row["year"]] = out.get(row["year"], Decimal(0)) + sign * row["total"]
+    return dict(sorted(out.items()))
+
+
+def scenario_group_paths(
+    scenario: Scenario, *, exclude_measures: bool = False
+) -> tuple[list[int], list[tuple[str, str]], np.ndarray]:
     """Projected amounts per NKF account group and year (one query).
 
     Returns ``years`` (base year first), ``groups`` as (account group code, "revenue" | "expense"),
     sorted by code then kind, and ``amounts`` float64 [G, T] in nominal EUR, positive in the group's
     direction (an expense of 100 is +100). Revenue minus expense summed over groups is the annual result
     of ``scenario_annual_results``. Empty lists and a (0, 0) array when nothing is computed.
+    ``exclude_measures``: the status quo's groups (without the rows of included measures).
     """
+    queryset = ProjectionResult.objects.filter(scenario=scenario)
+    if exclude_measures:
+        queryset = queryset.exclude(driver=MEASURE_DRIVER)
     rows = list(
-        ProjectionResult.objects.filter(scenario=scenario)
-        .values("account_group", "direction", "year")
-        .annotate(total=Sum("amount"))
-        .order_by()
+        queryset.values("account_group", "direction", "year").annotate(total=Sum("amount")).order_by()
     )
     if not rows:
         return [], [], np.zeros((0, 0))

@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -35,9 +35,12 @@ from core.models import Job, Municipality
 from finance import selectors as finance_selectors
 from finance.models import BudgetVersion
 from finance.vocabulary import REVENUE
+from planning.engine.measures import MEASURE_DRIVER, with_measure_items
+from planning.engine.plan_years import continue_plan
 from planning.engine.population import AgeBand, PopulationTable, combined_population
 from planning.engine.projection import EXPENSE_SIGN, FLAT_GROUPS, REVENUE_SIGN, TARGET_GROUPS
 from planning.engine.scenarios import DriverChoice, Item, ScenarioData, ScenarioOutput, project_scenarios
+from planning.measures import selectors as measure_selectors
 from planning.models import AgeProfile, PopulationSeries, ProjectionResult, ProjectionYear, Scenario
 from planning.population.selectors import population_tables
 from planning.projection import binary_copy
@@ -79,6 +82,7 @@ SCENARIO_FIELDS = (
     "revenue_growth",
     "interest_rate",
     "cost_persistence",
+    "continue_plan",
 )
 
 
@@ -150,6 +154,23 @@ def scenario_update(
             _clear_results(locked.pk)
             locked.computed_at, locked.computation = None, {}
         locked.save()
+    return locked
+
+
+@transaction.atomic
+def scenario_measures_set(*, scenario: Scenario, measures: Sequence[Any]) -> Scenario:
+    """The set of measures the scenario includes; a changed set clears its stored projection."""
+    chosen = list(measures)
+    if any(m.municipality_id != scenario.municipality_id for m in chosen):
+        raise ProjectionError(_("Eine Maßnahme gehört nicht zu dieser Kommune."))
+    if set(scenario.measures.values_list("pk", flat=True)) == {m.pk for m in chosen}:
+        return scenario
+    locked = Scenario.objects.select_for_update().get(pk=scenario.pk)
+    locked.measures.set(chosen)
+    _clear_results(locked.pk)
+    locked.revision += 1
+    locked.computed_at = None
+    locked.save(update_fields=["revision", "computed_at", "updated_at"])
     return locked
 
 
@@ -403,6 +424,9 @@ def _computation(output: ScenarioOutput) -> dict[str, Any]:
         "cost_persistence": None if s.cost_persistence is None else float(s.cost_persistence),
         "flat_groups": list(FLAT_GROUPS),
         "warnings": e.warnings[:50],
+        "measure_items": sum(d == MEASURE_DRIVER for d in e.drivers),
+        "continue_plan": bool(s.continue_plan),
+        "plan_years": output.plan_years or [s.base_year],
     }
 
 
@@ -445,13 +469,51 @@ def projection_store(outputs: Sequence[ScenarioOutput], *, use_copy: bool | None
     return written
 
 
+# -- the adopted plan years -----------------------------------------------------------------------------
+def with_plan_years(outputs: Sequence[ScenarioOutput]) -> list[ScenarioOutput]:
+    """Scenarios with ``continue_plan`` take their budget version's plan years after the base year as
+    given and continue from the last one (engine/plan_years.py); one query for the whole batch."""
+    chosen = [o for o in outputs if o.inputs.scenario.continue_plan and o.inputs.scenario.budget_version_id]
+    sums = (
+        finance_selectors.result_sums_by_item(
+            version_ids={o.inputs.scenario.budget_version_id for o in chosen},
+            years={y for o in chosen for y in o.inputs.years[1:]},
+            phases=("plan",),
+        )
+        if chosen
+        else {}
+    )
+    result = []
+    for output in outputs:
+        s = output.inputs.scenario
+        if not s.continue_plan or not s.budget_version_id:
+            result.append(output)
+            continue
+        plan = {y: dict(sums.get((s.budget_version_id, y, "plan"), [])) for y in output.inputs.years[1:]}
+        continued, plan_years = continue_plan(output, plan)
+        result.append(replace(continued, plan_years=plan_years))
+    return result
+
+
+# -- measures -------------------------------------------------------------------------------------------
+def with_measures(outputs: Sequence[ScenarioOutput]) -> list[ScenarioOutput]:
+    """Add the effects of each scenario's included (not stopped) measures as extra items (driver
+    ``massnahme``): the annual result changes by exactly the sum of the effects (engine/measures.py)."""
+    effects = measure_selectors.effects_by_scenario([o.inputs.scenario.pk for o in outputs])
+    out = []
+    for output in outputs:
+        chosen = effects.get(output.inputs.scenario.pk, [])
+        out.append(with_measure_items(output, [e for _m, e in chosen]))
+    return out
+
+
 # -- run ------------------------------------------------------------------------------------------------
 def projection_run(*, scenario: Scenario) -> Scenario:
     """Compute one scenario now and replace its stored results; raises ProjectionError."""
     loaded, errors = scenario_inputs_load([scenario])
     if errors:
         raise ProjectionError(errors[scenario.pk])
-    projection_store(project_scenarios(loaded))
+    projection_store(with_measures(with_plan_years(project_scenarios(loaded))))
     scenario.refresh_from_db()
     return scenario
 
@@ -494,7 +556,7 @@ def projection_batch(
     loaded, report.errors = scenario_inputs_load(chosen)
     report.seconds["load"] = time.perf_counter() - start
     start = time.perf_counter()
-    outputs = project_scenarios(loaded)
+    outputs = with_measures(with_plan_years(project_scenarios(loaded)))
     report.seconds["compute"] = time.perf_counter() - start
     start = time.perf_counter()
     by_municipality: dict[int, list[ScenarioOutput]] = defaultdict(list)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("szenarien/<int:scenario_id>/", views.scenario_detail, name="scenario-detail"),
     path("szenarien/<int:scenario_id>/bearbeiten/", views.scenario_edit, name="scenario-edit"),
     path("szenarien/<int:scenario_id>/berechnen/", views.scenario_run, name="scenario-run"),
+    path("szenarien/<int:scenario_id>/massnahmen/", views.scenario_measures, name="scenario-measures"),
     path("szenarien/<int:scenario_id>/loeschen/", views.scenario_delete, name="scenario-delete"),
     path("szenarien/<int:scenario_id>/export.<str:fmt>", views.scenario_export, name="scenario-export"),
     path("handlungsspielraum/", views.room_index, name="room-index"),

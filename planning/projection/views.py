@@ -25,6 +25,7 @@ from core.templatetags.spielraum import lang
 from finance.vocabulary import product_area_name
 from planning.engine.projection import TARGET_GROUPS, default_driver
 from planning.engine.task_types import PRODUCT_AREA_TASK_TYPES, TASK_TYPES, TaskType
+from planning.measures import selectors as measure_selectors
 from planning.models import AgeProfile, Scenario
 from planning.population import selectors as pop_sel
 from planning.population import services as pop_services
@@ -151,6 +152,13 @@ def scenario_detail(request, municipality, scenario_id: int):
     years = sel.projection_years(scenario)
     drivers = sel.scenario_drivers(scenario)
     land = municipality.land
+    chosen = set(scenario.measures.values_list("pk", flat=True))
+    effects = sel.scenario_measure_effects(scenario) if years else {}
+    measure_rows = [
+        (row.year, row.balance - effects.get(row.year, 0), effects.get(row.year, 0), row.balance)
+        for row in years
+        if effects
+    ]
     return render(
         request,
         "planning/projection/scenario_detail.html",
@@ -167,8 +175,38 @@ def scenario_detail(request, municipality, scenario_id: int):
                 for row in drivers
             ],
             "can_plan": _can_plan(request),
+            "measure_choices": [(m, m.pk in chosen) for m in measure_selectors.measures_of(municipality)],
+            "measure_rows": measure_rows,
+            "plan_years": (scenario.computation or {}).get("plan_years") or [scenario.base_year],
+            "measures_stale": bool(
+                scenario.computed_at
+                and scenario.measures.filter(updated_at__gt=scenario.computed_at).exists()
+            ),
         },
     )
+
+
+@municipality_required(PLAN)
+@require_POST
+def scenario_measures(request, municipality, scenario_id: int):
+    """Set the measures the scenario includes, then recompute it in the background."""
+    scenario = _scenario(municipality, scenario_id)
+    ids = [int(v) for v in request.POST.getlist("measure") if v.isdigit()]
+    chosen = list(measure_selectors.measures_of(municipality).filter(pk__in=ids))
+    if len(chosen) != len(set(ids)):
+        raise Http404
+    revision = request.POST.get("revision", "")
+    if revision.isdigit() and int(revision) != scenario.revision:
+        messages.error(request, str(services.ScenarioConflict(scenario)))
+        return redirect(_detail_url(scenario))
+    before = scenario.revision
+    scenario = services.scenario_measures_set(scenario=scenario, measures=chosen)
+    job = (
+        services.projection_start(scenario=scenario, user=request.user)
+        if scenario.revision != before
+        else None
+    )
+    return redirect(_detail_url(scenario, job))
 
 
 def _driver_label(key: str) -> str:

@@ -24,10 +24,16 @@ from core.models import Municipality
 from finance import selectors as finance_selectors
 from finance.models import BudgetVersion
 from finance.vocabulary import EXPENSE, RESULTS, REVENUE, scheme_for_land
+from planning.engine.measures import effect_cents
 from planning.engine.resilience import OpeningBalances, run_reserve_path
 from planning.engine.stress import TRADE_TAX_ACCOUNT, BasePath, DebtInfo, Group
+from planning.measures.selectors import effects_by_scenario
 from planning.projection.models import Scenario
-from planning.projection.selectors import scenario_annual_results, scenario_group_paths
+from planning.projection.selectors import (
+    scenario_annual_results,
+    scenario_group_paths,
+    scenario_measure_effects,
+)
 from planning.resilience.models import BalanceSheet, ResilienceRun
 
 ZERO = Decimal("0.00")
@@ -170,6 +176,9 @@ class ResilienceInputs:
     budget_version: BudgetVersion | None = None
     scenario: Scenario | None = None
     notes: list[str] = field(default_factory=list)
+    #: included measures of a scenario: titles and (M, T) effects on the result in cents (path years)
+    measure_titles: list[str] = field(default_factory=list)
+    measure_effects: np.ndarray | None = None
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -349,8 +358,12 @@ def scenarios_of(municipality: Municipality) -> QuerySet[Scenario]:
 
 
 def _scenario_sums(scenario: Scenario) -> tuple[YearSums, dict[int, Decimal]]:
-    """The projection's amounts per group and year in the shape of budget sums, and its results."""
-    years, groups, amounts = scenario_group_paths(scenario)
+    """The projection's amounts per group and year in the shape of budget sums, and its results.
+
+    The groups are the status quo (without the rows of included measures); the results are the stored
+    ones, with the measures: their effects become the base path's ``additional_expenses`` (negative =
+    relief), deterministic in every Monte Carlo path (docs/projection-method.md)."""
+    years, groups, amounts = scenario_group_paths(scenario, exclude_measures=True)
     if not len(years):
         raise ResilienceInputError(_("Das Szenario „%(s)s“ ist noch nicht berechnet.") % {"s": scenario.name})
     sums: YearSums = {int(y): {} for y in years}
@@ -400,6 +413,7 @@ def resilience_inputs(
     gap = np.array([float(results[y]) for y in path_years]) - base.results()
     if np.any(np.abs(gap) > 0.005):
         base = BasePath(base.years, base.groups, base.amounts, debt=base.debt, additional_expenses=-gap)
+    titles, effects = _measure_effects(scenario_obj, path_years, notes) if scenario_obj else ([], None)
     history_years, history = _history_matrix(actual, base.groups)
     if not history_years:
         notes.append(_("Keine Ist-Daten: Monte Carlo mit dokumentierten Standardannahmen."))
@@ -416,7 +430,28 @@ def resilience_inputs(
         budget_version=version,
         scenario=scenario_obj,
         notes=notes,
+        measure_titles=titles,
+        measure_effects=effects,
     )
+
+
+def _measure_effects(
+    scenario: Scenario, years: list[int], notes: list[str]
+) -> tuple[list[str], np.ndarray | None]:
+    """Each included measure's effect per path year (cents); a note when the stored projection no
+    longer matches the measures' current effects (recompute the scenario)."""
+    chosen = effects_by_scenario([scenario.pk]).get(scenario.pk, [])
+    stored = scenario_measure_effects(scenario)
+    if not chosen and not stored:
+        return [], None
+    effects = effect_cents([e for _m, e in chosen], years)
+    total = effects.sum(axis=0) if len(effects) else np.zeros(len(years), dtype=np.int64)
+    stored_cents = [int(stored.get(y, ZERO) * 100) for y in years]
+    if total.tolist() != stored_cents:
+        notes.append(
+            _("Die Maßnahmen wurden nach der Berechnung des Szenarios geändert: bitte neu berechnen.")
+        )
+    return [m.title for m, _e in chosen], effects
 
 
 def _history_matrix(actual: YearSums, groups: tuple[Group, ...]) -> tuple[list[int], np.ndarray | None]:
@@ -487,6 +522,8 @@ def run_json(run: ResilienceRun) -> dict[str, Any]:
         "first_trigger_year": det.get("first_trigger_year"),
         "years": years,
     }
+    if run.result.get("measures"):
+        out["measures"] = measures_comparison(run)
     if mc:
         out["monte_carlo"] = {
             "paths": mc["n_paths"],
@@ -497,6 +534,50 @@ def run_json(run: ResilienceRun) -> dict[str, Any]:
             "main_driver": mc["main_driver"],
         }
     return out
+
+
+def measures_comparison(run: ResilienceRun) -> dict[str, Any] | None:
+    """Status quo against the scenario with its measures: per year the annual results and, with Monte
+    Carlo, P(§76 trigger) in that year; per measure its total effect, the first trigger year without it
+    and (Monte Carlo) P(trigger within the horizon) without it. None for a run without measures."""
+    det = run.result.get("measures")
+    if not det:
+        return None
+    mc = (run.result.get("monte_carlo") or {}).get("measures")
+    with_rows = run.result["deterministic"]["years"]
+    years = []
+    for i, (sq, w) in enumerate(zip(det["status_quo"]["years"], with_rows, strict=True)):
+        years.append(
+            {
+                "year": sq["year"],
+                "status_quo": sq["annual_result"],
+                "effect": det["effect_per_year"][i],
+                "with_measures": w["annual_result"],
+                "p_status_quo": round(mc["probability_status_quo"][i], 4) if mc else None,
+                "p_with": round(mc["probability_with"][i], 4) if mc else None,
+                "p_cum_status_quo": round(mc["cumulative_status_quo"][i], 4) if mc else None,
+                "p_cum_with": round(mc["cumulative_with"][i], 4) if mc else None,
+            }
+        )
+    measures = []
+    for k, m in enumerate(det["measures"]):
+        without = mc["probability_without"][k] if mc and k < len(mc["probability_without"]) else None
+        measures.append(
+            {
+                **m,
+                "p_within_horizon_without": None
+                if without is None or without != without  # NaN: not computed
+                else round(without, 4),
+            }
+        )
+    return {
+        "first_trigger_status_quo": det["first_trigger_status_quo"],
+        "first_trigger_with": det["first_trigger_with"],
+        "p_within_horizon_status_quo": round(mc["cumulative_status_quo"][-1], 4) if mc else None,
+        "p_within_horizon_with": round(mc["cumulative_with"][-1], 4) if mc else None,
+        "years": years,
+        "measures": measures,
+    }
 
 
 def overview_summary(municipality: Municipality) -> dict[str, Any]:

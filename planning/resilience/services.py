@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
@@ -32,6 +33,7 @@ from finance.vocabulary import (
     open_table,
     parse_amount,
 )
+from planning.engine.measures import compare_deterministic, compare_monte_carlo
 from planning.engine.montecarlo import (
     DEFAULT_N_PATHS,
     default_covariance,
@@ -453,7 +455,35 @@ def resilience_evaluate(
         "deterministic": path_json(path, inputs.results if stress else None),
         "stress": stress,
     }
+    if inputs.measure_effects is not None:
+        out["measures"] = _measures_deterministic(inputs, results)
     return out, base, path
+
+
+def _measures_deterministic(inputs: ResilienceInputs, results: dict[int, Decimal]) -> dict[str, Any]:
+    """Status quo (results minus the measures' effects) against the path with the measures."""
+    effects = inputs.measure_effects
+    total = effects.sum(axis=0) if len(effects) else np.zeros(len(results), dtype=np.int64)
+    status_quo = {
+        y: (r - Decimal(int(c)).scaleb(-2)).quantize(CENT)
+        for (y, r), c in zip(results.items(), total, strict=True)
+    }
+    sq_path, with_path, impacts = compare_deterministic(inputs.opening, status_quo, effects)
+    return {
+        "status_quo": path_json(sq_path),
+        "first_trigger_status_quo": sq_path.first_trigger_year,
+        "first_trigger_with": with_path.first_trigger_year,
+        "effect_per_year": [_money(Decimal(int(c)).scaleb(-2)) for c in total],
+        "measures": [
+            {
+                "title": inputs.measure_titles[i.index],
+                "total": _money(i.total),
+                "first_trigger_without": i.first_trigger_without,
+                "avoids_hsk": i.avoids_hsk,
+            }
+            for i in impacts
+        ],
+    }
 
 
 def _monte_carlo(inputs: ResilienceInputs, base: BasePath, *, n_paths: int, seed: int) -> dict[str, Any]:
@@ -461,8 +491,22 @@ def _monte_carlo(inputs: ResilienceInputs, base: BasePath, *, n_paths: int, seed
         cov = estimate_growth_covariance(inputs.history, base.groups)
     else:
         cov = default_covariance(base.groups)
-    mc = run_monte_carlo(base, inputs.opening, covariance=cov, n_paths=n_paths, seed=seed)
+    with_measures = inputs.measure_effects is not None
+    mc = run_monte_carlo(
+        base, inputs.opening, covariance=cov, n_paths=n_paths, seed=seed, keep_paths=with_measures
+    )
     out = mc.as_dict()
+    if with_measures:
+        effects = inputs.measure_effects
+        total = effects.sum(axis=0) / 100.0 if len(effects) else 0.0
+        comparison = compare_monte_carlo(
+            base.years,
+            mc.paths.results - total,
+            inputs.opening,
+            effects,
+            leave_one_out=len(effects) <= MAX_LEAVE_ONE_OUT,
+        )
+        out["measures"] = {**comparison.as_dict(), "titles": inputs.measure_titles}
     out["groups"] = [{"code": g.code, "name": g.name, "kind": g.kind} for g in base.groups]
     out["covariance"] = {
         "sources": list(cov.sources),
@@ -472,6 +516,11 @@ def _monte_carlo(inputs: ResilienceInputs, base: BasePath, *, n_paths: int, seed
         "history_years": inputs.history_years if cov.n_observations else [],
     }
     return out
+
+
+#: Up to this many measures, the Monte Carlo run also reports P(trigger) without each one (one more pass
+#: of the reserve mechanics per measure on the same paths).
+MAX_LEAVE_ONE_OUT = 20
 
 
 def _within(probabilities: list[float], years: int = 5) -> float | None:

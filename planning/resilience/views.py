@@ -195,7 +195,12 @@ def resilience_run_start(request, municipality):
 def resilience_run(request, municipality, run_id: int):
     run = get_object_or_404(selectors.runs_of(municipality), pk=run_id)
     context = _base_context(request, municipality)
-    context.update(run=run, result=run.result, monte_carlo=monte_carlo_context(run))
+    context.update(
+        run=run,
+        result=run.result,
+        monte_carlo=monte_carlo_context(run),
+        measures=selectors.measures_comparison(run),
+    )
     return render(request, "planning/resilience/run.html", context)
 
 

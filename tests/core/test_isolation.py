@@ -38,7 +38,9 @@ from core.models import District, Job, Municipality, Role
 from finance import services as finance_services
 from finance.demo import budget_csv
 from finance.models import BudgetDataset, BudgetUpload, BudgetVersion, ImportProfile
+from planning.coproduction import services as coproduction_services
 from planning.districts.models import Indicator, IndicatorValue, Offer
+from planning.measures import services as measure_services
 from planning.models import AgeProfile, BalanceSheet, PopulationSeries, ResilienceRun, Scenario
 from planning.projection.services import age_profile_set
 from stakeholders import services as stakeholder_services
@@ -85,6 +87,12 @@ PARAMETER_RULES: list[tuple[str, str, str]] = [
     ("series_id", "", "series"),
     ("scenario_id", "", "scenario"),
     ("run_id", "", "run"),
+    ("measure_id", "", "planning_measure"),
+    ("effect_id", "", "measure_effect"),
+    ("indicator_id", "kennzahlen/", "measure_indicator"),
+    ("strategy_id", "", "strategy"),
+    ("facility_id", "", "facility"),
+    ("model_id", "", "financing_model"),
     ("year", "bilanz/", "balance_year"),
     ("year", "balance-sheets/", "balance_year"),
     ("job_id", "", "job"),
@@ -95,6 +103,7 @@ PARAMETER_RULES: list[tuple[str, str, str]] = [
     ("invite_id", "", "invite"),
     ("code", "beitreten/", "invite_code"),
     ("fmt", "export.", "table_format"),  # scenario export.<fmt>
+    ("fmt", "kennzahlen.", "table_format"),  # measures: ziele-und-kennzahlen.<fmt>
     ("fmt", "export/", "binary_format"),  # SWOT export/<fmt>/
     ("pk", "budget/datasets/", "dataset"),
     ("pk", "budget/versions/", "version"),
@@ -335,6 +344,27 @@ def demo(settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks, ou
         board_id=board.pk, actor=fac, strategy_id=strategy.pk, title="Isolation Massnahme A"
     )
 
+    planning_measure = measure_services.measure_from_strategy(
+        strategy=strategy, title="Isolation Planungsmassnahme A"
+    )
+    measure_effect = measure_services.effect_add(
+        measure=planning_measure, kind="lower_expense", amount="1000", start_year=2026
+    )
+    indicator = measure_services.indicator_create(
+        measure=planning_measure, name="Isolation Kennzahl A", targets={"2027": "10"}
+    )
+    coproduction_services.parameters_defaults_load(municipality=municipality)
+    facility = coproduction_services.facility_create(
+        municipality=municipality,
+        name="Isolation Einrichtung A",
+        first_year=2026,
+        horizon=2,
+        baseline={"2026": "1000", "2027": "1000"},
+    )
+    financing_model = coproduction_services.model_create(
+        facility=facility, name="Isolation Modell A", form="association", running_costs={"2026": "900"}
+    )
+
     # The export job as the worker runs it; only Chromium is replaced by a file with a marker.
     def render(html_text, fmt, target):
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -387,6 +417,12 @@ def demo(settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks, ou
         "invite": invite.pk,
         "invite_code": invite.code,
         "measure": measure.pk,
+        "planning_measure": planning_measure.pk,
+        "measure_effect": measure_effect.pk,
+        "measure_indicator": indicator.pk,
+        "strategy": strategy.pk,
+        "facility": facility.pk,
+        "financing_model": financing_model.pk,
         "job": job.pk,
         "membership": municipality.memberships.get(user__username="gast").pk,
         "invitation": invitation.pk,
@@ -414,6 +450,10 @@ def demo(settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks, ou
         invite.code,
         strategy.title,
         measure.title,
+        planning_measure.title,
+        indicator.name,
+        facility.name,
+        financing_model.name,
         "Isolation Exportdatei A",
         offer.name,
         "Zechensiedlung",

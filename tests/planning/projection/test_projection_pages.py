@@ -210,7 +210,8 @@ def test_demo_has_two_scenarios_whose_difference_the_comparison_shows(client, se
     # Given the demo installation (finance's demo budget first, then the projection demo)
     municipality = demo_load()
     scenarios = list(Scenario.objects.filter(municipality=municipality).order_by("name"))
-    assert [s.name for s in scenarios] == ["Basis", "Hohe Inflation"]
+    # (the third is the coproduction demo's scenario with the socio-cultural centre as a measure)
+    assert [s.name for s in scenarios] == ["Basis", "Basis mit Soziokulturellem Zentrum", "Hohe Inflation"]
     assert all(s.computed_at for s in scenarios)
     assert set(
         PopulationSeries.objects.filter(municipality=municipality, kind="cohort").values_list(
@@ -221,7 +222,10 @@ def test_demo_has_two_scenarios_whose_difference_the_comparison_shows(client, se
     from django.contrib.auth import get_user_model
 
     client.force_login(get_user_model().objects.get(username="gast"))
-    response = client.get(reverse("planning:projection-compare", kwargs={"slug": DEMO_SLUG}))
+    response = client.get(
+        reverse("planning:projection-compare", kwargs={"slug": DEMO_SLUG}),
+        {"s": [scenarios[0].pk, scenarios[2].pk]},
+    )
     # Then it shows both scenarios and a non-zero difference in the last year
     assert response.status_code == 200
     comparison = response.context["comparison"]

@@ -217,7 +217,9 @@ def test_scenario_source_uses_the_projection_selectors(municipality, monkeypatch
     amounts = np.array(
         [[100.0 * M, 100 * M, 100 * M], [105.0 * M, 120 * M, 130 * M], [1.0 * M, 1 * M, 1 * M]]
     )
-    monkeypatch.setattr(selectors, "scenario_group_paths", lambda s: ([2025, 2026, 2027], groups, amounts))
+    monkeypatch.setattr(
+        selectors, "scenario_group_paths", lambda s, **kw: ([2025, 2026, 2027], groups, amounts)
+    )
     monkeypatch.setattr(
         selectors, "scenario_annual_results", lambda s: {2025: D(-4 * M), 2026: D(-19 * M), 2027: D(-29 * M)}
     )

@@ -1,0 +1,112 @@
+"""REST endpoints for measures under ``/api/v1/municipalities/<slug>/measures/``: reading needs VIEW,
+writing PLAN. A PATCH with an outdated ``revision`` answers 409 (as scenarios)."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from core.permissions import Capability, MunicipalityScoped
+from planning.measures import selectors as sel
+from planning.measures import services
+from planning.measures.api.serializers import (
+    MeasureEffectSerializer,
+    MeasureIndicatorSerializer,
+    PlanningMeasureSerializer,
+)
+from planning.measures.models import Measure
+
+
+class _MunicipalityView(MunicipalityScoped):
+    write_capability = Capability.PLAN
+
+
+class _MeasureView(_MunicipalityView):
+    serializer_class = PlanningMeasureSerializer
+
+    def municipality_queryset(self):
+        return sel.measures_of(self.municipality).prefetch_related("indicators__actuals")
+
+
+class MeasureListView(_MeasureView, generics.ListCreateAPIView):
+    """Measures of the municipality; POST creates one."""
+
+    def perform_create(self, serializer):
+        values = {k: v for k, v in serializer.validated_data.items() if k != "revision"}
+        try:
+            serializer.instance = services.measure_create(municipality=self.municipality, **values)
+        except services.MeasureError as exc:
+            raise ValidationError({"detail": str(exc)}) from exc
+
+
+_CONFLICT = {409: OpenApiTypes.OBJECT}
+
+
+@extend_schema_view(
+    put=extend_schema(responses={**_CONFLICT, 200: PlanningMeasureSerializer}),
+    patch=extend_schema(responses={**_CONFLICT, 200: PlanningMeasureSerializer}),
+)
+class MeasureDetailView(_MeasureView, generics.RetrieveUpdateDestroyAPIView):
+    """One measure; PATCH changes it (status too), DELETE removes it."""
+
+    lookup_url_kwarg = "measure_id"
+
+    def update(self, request, *args, **kwargs):
+        try:
+            return super().update(request, *args, **kwargs)
+        except services.MeasureConflict as exc:
+            body = {"detail": str(exc), "current_revision": exc.current.revision}
+            return Response(body, status=status.HTTP_409_CONFLICT)
+
+    def perform_update(self, serializer):
+        values = dict(serializer.validated_data)
+        expected = values.pop("revision", None)
+        try:
+            serializer.instance = services.measure_update(
+                measure=serializer.instance, expected_revision=expected, **values
+            )
+        except services.MeasureConflict:
+            raise
+        except services.MeasureError as exc:
+            raise ValidationError({"detail": str(exc)}) from exc
+
+    def perform_destroy(self, instance):
+        services.measure_delete(measure=instance)
+
+
+class _MeasureChild(_MunicipalityView, generics.CreateAPIView):
+    def measure(self) -> Measure:
+        return get_object_or_404(Measure, pk=self.kwargs["measure_id"], municipality=self.municipality)
+
+    def municipality_queryset(self):
+        return self.get_serializer_class().Meta.model.objects.filter(measure__municipality=self.municipality)
+
+
+class EffectCreateView(_MeasureChild):
+    """Add a yearly effect to a measure."""
+
+    serializer_class = MeasureEffectSerializer
+
+    def perform_create(self, serializer):
+        try:
+            serializer.instance = services.effect_add(measure=self.measure(), **serializer.validated_data)
+        except services.MeasureError as exc:
+            raise ValidationError({"detail": str(exc)}) from exc
+
+
+class IndicatorCreateView(_MeasureChild):
+    """Add an indicator (with targets per year) to a measure."""
+
+    serializer_class = MeasureIndicatorSerializer
+
+    def perform_create(self, serializer):
+        try:
+            serializer.instance = services.indicator_create(
+                measure=self.measure(), **serializer.validated_data
+            )
+        except services.MeasureError as exc:
+            raise ValidationError({"detail": str(exc)}) from exc
