@@ -48,6 +48,8 @@ def server(transactional_db, tmp_path):
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "SPIELRAUM_TASK_MODE": "thread",
+        # The test needs the demo as the script expects it, whatever an earlier test left behind.
+        "SPIELRAUM_DEMO": "reload",
     }
     log_path = tmp_path / "server.log"
     with open(log_path, "w") as log:
