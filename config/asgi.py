@@ -1,6 +1,7 @@
 """ASGI entry point: HTTP through Django, websockets through Channels with session authentication.
 
-Served by Daphne (``daphne config.asgi:application``; ``manage.py runserver`` uses it too).
+Served by uvicorn in deployment (``scripts/serve.sh``; it streams request bodies, which the body limit
+needs: docs/security.md); ``manage.py runserver`` and the browser tests' live server use Daphne.
 """
 
 import os
@@ -15,10 +16,11 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
+from core.limits import BodySizeLimitMiddleware  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": BodySizeLimitMiddleware(django_asgi_app),
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
