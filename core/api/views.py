@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.serializers import JobSerializer, MembershipSerializer, MunicipalitySerializer
-from core.jobs import job_create, job_enqueue
+from core.jobs import job_create, job_enqueue, jobs_fail_stale
 from core.models import Job, Membership
 from core.permissions import Capability, MunicipalityAccess, municipality_for, visible_municipalities
 from core.tasks import selftest
@@ -67,6 +67,13 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
 
     serializer_class = JobSerializer
     filterset_class = JobFilter
+
+    def retrieve(self, request, *args, **kwargs):
+        # a poll of a job whose worker died ends it here too, whether or not a worker or beat sweeps
+        job = self.get_object()
+        if job.status == Job.Status.RUNNING and jobs_fail_stale() > 0:
+            job.refresh_from_db()
+        return Response(self.get_serializer(job).data)
 
     def get_queryset(self):
         return (

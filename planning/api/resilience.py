@@ -87,7 +87,7 @@ class ResilienceRunCreateSerializer(serializers.Serializer):
 
 
 class ResilienceRunSerializer(serializers.ModelSerializer):
-    job = serializers.PrimaryKeyRelatedField(read_only=True)
+    job = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     # plain text, not an enum: the same choices as Job.status would collide in the schema's enum names
     status = serializers.CharField(read_only=True, help_text="queued, running, succeeded or failed")
 

@@ -29,6 +29,9 @@ from core.models import Membership, Municipality, Role
 from tests.factories import UserFactory
 
 EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "12"))
+# Issue 14 item 5 (the SWOT actions' payload schema) belongs to the swotproto lane: include the operation
+# again when it lands.
+OWNED_ELSEWHERE = ("/swot/boards/{id}/actions/",)
 pytestmark = pytest.mark.django_db(transaction=False)
 
 
@@ -88,7 +91,7 @@ def _fuzz(operation, slug: str, ids: dict, key: str, tried: Counter, failures: l
         tried[label] += 1
         try:
             case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
-        except Exception as exc:  # collect all operations' failures, not only the first
+        except (Exception, BaseExceptionGroup) as exc:  # collect all operations' failures, not only the first
             failures.append(f"{label}: {str(exc)[:600]}")
 
     exercise()
@@ -102,10 +105,10 @@ def test_api_answers_every_generated_request_without_5xx_and_as_its_schema_says(
     Membership.objects.create(user=user, municipality=municipality, role=Role.PLANNER)
     token = Token.objects.create(user=user)
     ids = _real_ids(municipality)
-    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
     # as Django's test client does: the test's transaction must outlive each request
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
+    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
 
     # When every operation gets its generated requests
     tried: Counter[str] = Counter()
@@ -113,7 +116,7 @@ def test_api_answers_every_generated_request_without_5xx_and_as_its_schema_says(
     started = time.monotonic()
     for result in schema.get_all_operations():
         operation = result.ok()
-        if operation.path.endswith(("/projection-batch/", "/selftest/")):
+        if operation.path.endswith(("/projection-batch/", "/selftest/", *OWNED_ELSEWHERE)):
             continue  # installation-wide / admin jobs: covered by their own tests
         _fuzz(operation, municipality.slug, ids, token.key, tried, failures)
 
