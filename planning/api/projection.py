@@ -20,6 +20,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.fields import bounded_float
 from core.api.serializers import JobSerializer
 from core.permissions import Capability, MunicipalityScoped
 from finance.models import BudgetVersion
@@ -52,9 +53,10 @@ class PopulationProjectSerializer(serializers.Serializer):
     base_year = serializers.IntegerField(required=False, allow_null=True, min_value=1950, max_value=2100)
     horizon = serializers.IntegerField(default=30, min_value=1, max_value=30)
     use_history = serializers.BooleanField(default=True)
-    fertility_factor = serializers.FloatField(required=False, allow_null=True, min_value=0)
-    mortality_factor = serializers.FloatField(required=False, allow_null=True, min_value=0)
-    net_migration = serializers.FloatField(required=False, allow_null=True)
+    # plausible ranges (issue 14 item 8): factors on the national rates, net migration in persons per year
+    fertility_factor = bounded_float(min_value=0.1, max_value=5, required=False, allow_null=True)
+    mortality_factor = bounded_float(min_value=0.1, max_value=5, required=False, allow_null=True)
+    net_migration = bounded_float(min_value=-100_000, max_value=100_000, required=False, allow_null=True)
 
 
 class ScenarioSerializer(serializers.ModelSerializer):
@@ -69,7 +71,8 @@ class ScenarioSerializer(serializers.ModelSerializer):
     )
     revision = serializers.IntegerField(
         required=False,
-        min_value=1,
+        min_value=0,
+        max_value=2**31 - 1,
         help_text="Revision the change is based on (from a GET). If the scenario changed since, the "
         "PATCH/PUT is refused with 409 and nothing is stored. Omit it to apply to the current state.",
     )
@@ -225,10 +228,24 @@ class _ScenarioView(_MunicipalityView):
 class ScenarioListView(_ScenarioView, generics.ListCreateAPIView):
     """Scenarios of the municipality; POST creates one (the projection is not started: POST .../run/)."""
 
+    @extend_schema(responses={201: ScenarioSerializer, 409: OpenApiTypes.OBJECT})
+    def post(self, request, *args, **kwargs):
+        try:
+            return self.create(request, *args, **kwargs)
+        except services.ScenarioConflict as exc:
+            body = {
+                "detail": str(exc),
+                "current_revision": exc.current.revision,
+                "current": ScenarioSerializer(exc.current, context=self.get_serializer_context()).data,
+            }
+            return Response(body, status=status.HTTP_409_CONFLICT)
+
     def perform_create(self, serializer):
         try:
             values = {k: v for k, v in serializer.validated_data.items() if k != "revision"}
             serializer.instance = services.scenario_create(municipality=self.municipality, **values)
+        except services.ScenarioConflict:
+            raise  # answered by create() as 409 with the scenario that won
         except services.ProjectionError as exc:
             raise ValidationError({"detail": str(exc)}) from exc
 

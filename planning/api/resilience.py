@@ -24,6 +24,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.fields import bounded_float, bounded_int, year_field
 from core.api.serializers import JobSerializer
 from core.permissions import Capability, MunicipalityScoped
 from planning.engine.stress import PRESETS
@@ -43,7 +44,8 @@ class BalanceSheetSerializer(serializers.ModelSerializer):
     total_equity = serializers.DecimalField(max_digits=17, decimal_places=2, read_only=True)
     revision = serializers.IntegerField(
         required=False,
-        min_value=1,
+        min_value=0,
+        max_value=2**31 - 1,
         help_text="Revision the change is based on (from a GET). If the sheet changed since, the "
         "PATCH/PUT is refused with 409 and nothing is stored. Omit it to apply to the current state.",
     )
@@ -62,12 +64,23 @@ class ShockSerializer(serializers.Serializer):
         allow_null=True, help_text="NKF account group, e.g. 40 or 53; null = extra expense"
     )
     kind = serializers.ChoiceField(choices=["percent", "growth_pp", "absolute"])
-    value = serializers.FloatField()
-    years = serializers.ListField(child=serializers.IntegerField(), required=False)
-    year_offset = serializers.IntegerField(required=False, min_value=0)
-    duration = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    # percent and growth_pp in percent (points), absolute in EUR per year (issue 14 item 8)
+    value = bounded_float(min_value=-1e12, max_value=1e12)
+    years = serializers.ListField(child=year_field(), required=False, max_length=100)
+    year_offset = bounded_int(required=False, min_value=0, max_value=100)
+    duration = bounded_int(required=False, allow_null=True, min_value=1, max_value=100)
     share = serializers.FloatField(required=False, min_value=0, max_value=1)
-    label = serializers.CharField(required=False, allow_blank=True)
+    label = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+    _PERCENT_RANGE = (-100.0, 1000.0)
+
+    def validate(self, attrs):
+        low, high = self._PERCENT_RANGE
+        if attrs["kind"] in ("percent", "growth_pp") and not low <= attrs["value"] <= high:
+            raise serializers.ValidationError(
+                {"value": [f"Für „{attrs['kind']}“ sind {low:g} bis {high:g} Prozent(punkte) möglich."]}
+            )
+        return attrs
 
 
 class ResilienceRunCreateSerializer(serializers.Serializer):
@@ -80,7 +93,9 @@ class ResilienceRunCreateSerializer(serializers.Serializer):
     stress = serializers.ChoiceField(
         choices=[(p.id, p.name_en) for p in PRESETS.values()], required=False, allow_blank=True, default=""
     )
-    stress_params = serializers.DictField(required=False, default=dict)
+    stress_params = serializers.DictField(
+        child=bounded_float(min_value=-1e12, max_value=1e12), required=False, default=dict
+    )
     shocks = ShockSerializer(many=True, required=False, default=list)
     paths = serializers.IntegerField(min_value=0, max_value=services.MAX_PATHS, default=10_000)
     seed = serializers.IntegerField(min_value=0, max_value=services.MAX_SEED, default=0)
@@ -160,6 +175,15 @@ def _error(exc: Exception) -> Response:
     return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
 
 
+def _conflict(exc: services.BalanceSheetConflict) -> Response:
+    body = {
+        "detail": str(exc),
+        "current_revision": exc.current.revision,
+        "current": BalanceSheetSerializer(exc.current).data,
+    }
+    return Response(body, status=status.HTTP_409_CONFLICT)
+
+
 class BalanceSheetList(_MunicipalityView, generics.ListAPIView):
     """Opening balance sheets (GET); POST creates or updates the sheet of ``year`` (201 / 200)."""
 
@@ -170,7 +194,8 @@ class BalanceSheetList(_MunicipalityView, generics.ListAPIView):
         return selectors.balance_sheets_of(self.municipality)
 
     @extend_schema(
-        request=BalanceSheetSerializer, responses={200: BalanceSheetSerializer, 201: BalanceSheetSerializer}
+        request=BalanceSheetSerializer,
+        responses={201: BalanceSheetSerializer, 409: OpenApiTypes.OBJECT},
     )
     def post(self, request, slug: str):
         serializer = BalanceSheetSerializer(data=request.data)
@@ -182,7 +207,11 @@ class BalanceSheetList(_MunicipalityView, generics.ListAPIView):
                 values=_values(serializer.validated_data),
                 user=request.user,
                 source=BalanceSheet.Source.API,
+                # the list creates: "I saw no sheet of this year" (an existing one is a 409, not overwritten)
+                expected_revision=0,
             )
+        except services.BalanceSheetConflict as exc:
+            return _conflict(exc)
         except (services.ResilienceInputError, DjangoValidationError, ValueError) as exc:
             return _error(exc)
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
@@ -229,8 +258,7 @@ class BalanceSheetDetail(_MunicipalityView, generics.GenericAPIView):
                 expected_revision=serializer.validated_data.get("revision"),
             )
         except services.BalanceSheetConflict as exc:
-            body = {"detail": str(exc), "current_revision": exc.current.revision}
-            return Response(body, status=status.HTTP_409_CONFLICT)
+            return _conflict(exc)
         except services.BalanceSheetDeleted as exc:
             return Response({"detail": str(exc), "current_revision": None}, status=status.HTTP_409_CONFLICT)
         except (services.ResilienceInputError, DjangoValidationError, ValueError) as exc:

@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -141,8 +141,14 @@ def scenario_create(*, municipality: Municipality, name: str, **values: Any) -> 
         )
     if values.get("base_year") is None:
         raise ProjectionError(_("Bitte ein Basisjahr angeben."))
-    with transaction.atomic():
-        return Scenario.objects.create(municipality=municipality, name=name, **values)
+    try:
+        with transaction.atomic():
+            return Scenario.objects.create(municipality=municipality, name=name, **values)
+    except IntegrityError:  # created concurrently under the same name: the other one won
+        current = Scenario.objects.filter(municipality=municipality, name=name).first()
+        if current is None:
+            raise
+        raise ScenarioConflict(current) from None
 
 
 def scenario_update(*, scenario: Scenario, expected_revision: int | None = None, **values: Any) -> Scenario:
