@@ -24,7 +24,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.fields import bounded_float, bounded_int, year_field
+from core.api.fields import bounded_float, bounded_int, query_choice, query_year, year_field
 from core.api.serializers import JobSerializer
 from core.permissions import Capability, MunicipalityScoped
 from planning.engine.stress import PRESETS
@@ -434,13 +434,11 @@ class Comparison(_MunicipalityView, APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request, slug: str):
-        year = request.query_params.get("year")
-        phase = request.query_params.get("phase")
         table = indicator_selectors.comparison_table(
             user=request.user,
             municipality=self.municipality,
-            year=int(year) if year and year.isdigit() else None,
-            phase=phase if phase in ("plan", "actual") else "plan",
+            year=query_year(request),
+            phase=query_choice(request, "phase", ("plan", "actual"), default="plan"),
             metric=request.query_params.get("metric", ""),
         )
         rows = [

@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import bounded_decimal, revision_field
 from planning.engine.population import AgeBand
 from planning.engine.projection import TARGET_GROUPS
 from planning.engine.task_types import TASK_TYPES
@@ -104,20 +105,21 @@ class PopulationProjectForm(forms.Form):
         required=False,
         initial=True,
     )
-    fertility_factor = forms.DecimalField(
-        label=_("Geburtenfaktor (1 = Bundesdurchschnitt)"), required=False, localize=True, min_value=0
+    # the same plausible ranges as the API (planning/api/projection.py, issue 14 item 8)
+    fertility_factor = bounded_decimal(
+        label=_("Geburtenfaktor (1 = Bundesdurchschnitt)"), required=False, min_value="0.1", max_value=5
     )
-    mortality_factor = forms.DecimalField(
-        label=_("Sterblichkeitsfaktor (1 = Bundesdurchschnitt)"), required=False, localize=True, min_value=0
+    mortality_factor = bounded_decimal(
+        label=_("Sterblichkeitsfaktor (1 = Bundesdurchschnitt)"), required=False, min_value="0.1", max_value=5
     )
-    net_migration = forms.DecimalField(
-        label=_("Wanderungssaldo je Jahr (Personen)"), required=False, localize=True
+    net_migration = bounded_decimal(
+        label=_("Wanderungssaldo je Jahr (Personen)"), required=False, min_value=-100_000, max_value=100_000
     )
 
 
 class ScenarioForm(forms.Form):
     # The revision the editor started from (edit form only; see services.scenario_update).
-    revision = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    revision = revision_field()
     name = forms.CharField(label=_("Name"), max_length=120)
     description = forms.CharField(
         label=_("Beschreibung"), required=False, widget=forms.Textarea(attrs={"rows": 2})

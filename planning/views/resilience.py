@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.forms import bounded_decimal, revision_field
+from core.params import optional, parse_year
 from core.permissions import Capability, can, municipality_required
 from core.templatetags.spielraum import lang
 from planning.engine.resilience import TRIGGER_ORDER
@@ -47,7 +49,7 @@ class BalanceSheetForm(forms.ModelForm):
     """Opening balance sheet of one year; German number input (1.234.567,89)."""
 
     # The revision of the stored sheet the editor started from (see services.balance_sheet_set).
-    revision = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    revision = revision_field()
 
     class Meta:
         model = BalanceSheet
@@ -74,7 +76,8 @@ class ShockForm(forms.Form):
     ]
     shock_group = forms.ChoiceField(label=gettext_lazy("Gruppe"))
     shock_kind = forms.ChoiceField(label=gettext_lazy("Art"), choices=KINDS)
-    shock_value = forms.DecimalField(label=gettext_lazy("Wert"), localize=True)
+    # percent (points) or EUR per year, as the API's ShockSerializer
+    shock_value = bounded_decimal(label=gettext_lazy("Wert"), min_value=-(10**12), max_value=10**12)
     shock_year = forms.TypedChoiceField(label=gettext_lazy("ab Jahr"), coerce=int)
     shock_duration = forms.IntegerField(
         label=gettext_lazy("Dauer (Jahre)"), min_value=1, max_value=30, initial=1
@@ -103,7 +106,9 @@ class RunForm(forms.Form):
     paths = forms.IntegerField(
         label=gettext_lazy("Pfade"), min_value=100, max_value=services.MAX_PATHS, initial=10_000
     )
-    seed = forms.IntegerField(label=gettext_lazy("Startwert (Seed)"), min_value=0, initial=1)
+    seed = forms.IntegerField(
+        label=gettext_lazy("Startwert (Seed)"), min_value=0, max_value=services.MAX_SEED, initial=1
+    )
     version = forms.CharField(required=False, widget=forms.HiddenInput)
     scenario = forms.CharField(required=False, widget=forms.HiddenInput)
     stress = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -359,11 +364,10 @@ def resilience_indicators(request, municipality):
 @municipality_required()
 def resilience_comparison(request, municipality):
     phase = request.GET.get("phase") if request.GET.get("phase") in ("plan", "actual") else "plan"
-    year = request.GET.get("year")
     table = indicator_selectors.comparison_table(
         user=request.user,
         municipality=municipality,
-        year=int(year) if year and year.isdigit() else None,
+        year=optional(parse_year, request.GET.get("year")),
         phase=phase,
         metric=request.GET.get("metric", ""),
     )
@@ -399,11 +403,11 @@ def _balance_page(request, municipality, form: BalanceSheetForm | None, status: 
 
 @municipality_required()
 def balance_sheets(request, municipality):
-    year = request.GET.get("year")
+    year = optional(parse_year, request.GET.get("year"))
     form = None
-    if year and year.isdigit() and can(request.user, municipality, Capability.PLAN):
-        sheet = selectors.balance_sheets_of(municipality).filter(year=int(year)).first()
-        form = BalanceSheetForm(instance=sheet, initial={"year": int(year)})
+    if year is not None and can(request.user, municipality, Capability.PLAN):
+        sheet = selectors.balance_sheets_of(municipality).filter(year=year).first()
+        form = BalanceSheetForm(instance=sheet, initial={"year": year})
     return _balance_page(request, municipality, form)
 
 
