@@ -3,7 +3,7 @@
 396 municipalities x 300 budget items x 20 age groups x 30 years (+ base year). The script generates
 the inputs in PostgreSQL (municipalities ``bench-NNN``, one budget version each with 300 Ergebnisplan
 lines and their rollup, an official population variant 2024-2054 in the 20 GENESIS age groups, one
-scenario), then runs the batch service ``planning.services.projection.projection_batch`` over those
+scenario), then runs the batch service ``planning.projection.services.projection_batch`` over those
 scenarios and prints its wall time split into load / compute / store. Results are stored with
 PostgreSQL ``COPY ... FROM STDIN`` (psycopg 3 ``cursor.copy``), one transaction per municipality
 (3.7 million result rows). The second run replaces the first run's results (the idempotent re-run:
@@ -61,7 +61,7 @@ def generate(seed: int = 0) -> list:
     from finance.bulkload import rollup_build
     from finance.models import BudgetDataset, BudgetLine, BudgetVersion
     from planning.models import PopulationCount, PopulationSeries, Scenario
-    from planning.services.population import GENESIS_BANDS
+    from planning.population.services import GENESIS_BANDS
 
     rng = np.random.default_rng(seed)
     # 300 items: product (area 01-16, group, product) x one account; a third revenue
@@ -160,7 +160,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     setup_django()
-    from planning.services.projection import projection_batch
+    from planning.projection.services import projection_batch
 
     cleanup()
     start = time.perf_counter()

@@ -3,28 +3,30 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PlanningConfig(AppConfig):
-    """Projections, resilience checks, measures, coproduction models (the integrator)."""
+    """Population, projections, resilience checks, measures, coproduction models (the integrator).
+
+    One Django app (app label ``planning``) organised by feature: ``planning/<feature>/`` each with the
+    same skeleton; ``planning/models.py`` imports every feature's models so that Django finds them.
+    """
 
     name = "planning"
     verbose_name = _("Planung")
 
     def ready(self) -> None:
-        from core.navigation import register_section
-        from planning import resilience_setup
+        from core.demo import register_demo_loader
+        from core.navigation import register_overview_panel, register_section
+        from planning.projection.demo import load_projection_demo
+        from planning.projection.views import overview_panel_context as projection_panel
+        from planning.resilience.services import resilience_demo_load
+        from planning.resilience.views import overview_panel_context as resilience_panel
 
         register_section("planning", _("Planung"), "planning:index", order=30)
-        self._register_projection()
-        resilience_setup.register()
-
-    @staticmethod
-    def _register_projection() -> None:
-        """Overview panel (latest projection) and demo loader (after finance's demo budget)."""
-        from core.demo import register_demo_loader
-        from core.navigation import register_overview_panel
-        from planning.demo import load_projection_demo
-        from planning.views.projection import overview_panel_context
-
         register_overview_panel(
-            "projection", "planning/projection/_overview_panel.html", overview_panel_context, order=50
+            "projection", "planning/projection/_overview_panel.html", projection_panel, order=50
         )
+        register_overview_panel(
+            "resilience", "planning/resilience/_overview_panel.html", resilience_panel, order=60
+        )
+        # Demo data after finance's budget (order 20); the resilience check needs the projection's data.
         register_demo_loader("projection", load_projection_demo, order=60)
+        register_demo_loader("resilience", resilience_demo_load, order=70)

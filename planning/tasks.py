@@ -13,8 +13,8 @@ from core.jobs import JobContext, JobError, job_task
 def run_projection(ctx: JobContext, *, scenario_id: int) -> dict:
     """Compute one scenario's status-quo projection and replace its stored results."""
     from planning.models import Scenario
-    from planning.selectors.projection import scenario_results_json
-    from planning.services.projection import ProjectionError, projection_run
+    from planning.projection.selectors import scenario_results_json
+    from planning.projection.services import ProjectionError, projection_run
 
     scenario = Scenario.objects.select_related("municipality").filter(pk=scenario_id).first()
     if scenario is None:
@@ -31,7 +31,7 @@ def run_projection(ctx: JobContext, *, scenario_id: int) -> dict:
 @job_task("planning.run_projection_batch", time_limit=3600)
 def run_projection_batch(ctx: JobContext) -> dict:
     """Compute every scenario of the installation; progress per municipality stored."""
-    from planning.services.projection import projection_batch
+    from planning.projection.services import projection_batch
 
     ctx.progress(1, _("Daten aller Kommunen werden geladen"))
 
@@ -58,7 +58,7 @@ def run_projection_batch(ctx: JobContext) -> dict:
 @job_task("planning.run_resilience", time_limit=900)
 def run_resilience(ctx: JobContext, *, run_id: int) -> dict:
     """Compute a stored resilience check (reserve path, stress test, Monte Carlo) with progress."""
-    from planning.services.resilience import ResilienceInputError, resilience_run_execute
+    from planning.resilience.services import ResilienceInputError, resilience_run_execute
 
     try:
         run = resilience_run_execute(run_id=run_id, progress=ctx.progress)

@@ -1,5 +1,7 @@
-"""REST endpoints of the planning app, mounted under /api/v1/."""
+"""REST endpoints of the planning app, mounted under /api/v1/: each feature's routes."""
 
-from planning.api import projection, resilience
+from planning.population.api import urls as population
+from planning.projection.api import urls as projection
+from planning.resilience.api import urls as resilience
 
-urlpatterns = [*projection.urlpatterns, *resilience.urlpatterns]
+urlpatterns = [*population.urlpatterns, *projection.urlpatterns, *resilience.urlpatterns]

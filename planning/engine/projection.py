@@ -33,7 +33,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from planning.engine.population import AgeBand
+from planning.engine.population import (
+    AgeBand,
+)
 
 # --------------------------------------------------------------------------------------------
 # Target groups (Zielgruppen) and default drivers

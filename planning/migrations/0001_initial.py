@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import planning.models.projection
+import planning.projection.models
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -102,7 +102,7 @@ class Migration(migrations.Migration):
                 ('horizon', models.PositiveSmallIntegerField(default=15, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(30)], verbose_name='Horizont (Jahre)')),
                 ('inflation', models.DecimalField(decimal_places=5, default=Decimal('0.02'), max_digits=7, verbose_name='Preissteigerung')),
                 ('wage_growth', models.DecimalField(decimal_places=5, default=Decimal('0.03'), max_digits=7, verbose_name='Lohnsteigerung')),
-                ('revenue_growth', models.JSONField(default=planning.models.projection._default_revenue_growth, verbose_name='Wachstum der Ertragsgruppen')),
+                ('revenue_growth', models.JSONField(default=planning.projection.models._default_revenue_growth, verbose_name='Wachstum der Ertragsgruppen')),
                 ('interest_rate', models.DecimalField(decimal_places=5, default=Decimal('0.03'), max_digits=7, verbose_name='Zinssatz')),
                 ('cost_persistence', models.DecimalField(blank=True, decimal_places=5, max_digits=7, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('1'))], verbose_name='Kostenremanenz')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),

@@ -5,11 +5,11 @@ import os
 import pytest
 
 from core.models import Role
-from planning.models.resilience import ResilienceRun
-from planning.services.resilience import resilience_demo_load
+from planning.resilience.models import ResilienceRun
+from planning.resilience.services import resilience_demo_load
 from tests.browser.conftest import login
 from tests.factories import PASSWORD
-from tests.planning.test_resilience_support import ACTUAL, PLAN, make_version
+from tests.planning.resilience.test_resilience_support import ACTUAL, PLAN, make_version
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -38,7 +38,7 @@ from finance import services as finance_services
 from finance.demo import budget_csv
 from finance.models import BudgetDataset, BudgetUpload, BudgetVersion, ImportProfile
 from planning.models import AgeProfile, BalanceSheet, PopulationSeries, ResilienceRun, Scenario
-from planning.services.projection import age_profile_set
+from planning.projection.services import age_profile_set
 from swot import exports
 from swot import services as swot_services
 from swot.access import actor_for_user

@@ -13,9 +13,12 @@ from core.models import Municipality
 from finance.bulkload import account_group_of, rollup_build
 from finance.importing.reference import classify_account, derive_product_path
 from finance.models import BudgetDataset, BudgetLine, BudgetVersion
-from planning.engine.population import AgeBand, PopulationTable
+from planning.engine.population import (
+    AgeBand,
+    PopulationTable,
+)
 from planning.models import PopulationSeries
-from planning.services.population import population_store
+from planning.population.services import population_store
 
 #: (product code, account code, year, phase, amount) — statement and direction follow the account class.
 Line = tuple[str, str, int, str, str | Decimal]

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.cli import municipality_by_slug
-from planning.services.resilience import balance_sheets_import
+from planning.resilience.services import balance_sheets_import
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.cli import municipality_by_slug
-from planning.services.population import movements_import
+from planning.population.services import movements_import
 
 
 class Command(BaseCommand):

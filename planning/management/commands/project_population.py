@@ -8,8 +8,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from core.cli import municipality_by_slug
-from planning.selectors.projection import population_totals
-from planning.services.population import ProjectionSettings, population_project
+from planning.population.selectors import population_totals
+from planning.population.services import ProjectionSettings, population_project
 
 
 class Command(BaseCommand):

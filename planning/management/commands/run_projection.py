@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.cli import municipality_by_slug
 from planning.models import Scenario
-from planning.selectors.projection import scenario_results_json
-from planning.services.projection import ProjectionError, projection_batch, projection_run
+from planning.projection.selectors import scenario_results_json
+from planning.projection.services import ProjectionError, projection_batch, projection_run
 
 
 class Command(BaseCommand):

@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from core.cli import municipality_by_slug
 from planning.engine.montecarlo import DEFAULT_N_PATHS
 from planning.engine.stress import PRESETS
-from planning.selectors.resilience import run_json
-from planning.services.resilience import ResilienceInputError, resilience_run_create, resilience_run_execute
+from planning.resilience.selectors import run_json
+from planning.resilience.services import ResilienceInputError, resilience_run_create, resilience_run_execute
 
 
 class Command(BaseCommand):

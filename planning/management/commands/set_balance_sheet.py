@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from core.cli import municipality_by_slug
-from planning.models.resilience import BalanceSheet
-from planning.services.resilience import BALANCE_FIELDS, ResilienceInputError, balance_sheet_set
+from planning.resilience.models import BalanceSheet
+from planning.resilience.services import BALANCE_FIELDS, ResilienceInputError, balance_sheet_set
 
 
 def _decimal(text: str) -> Decimal:

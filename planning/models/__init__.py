@@ -1,4 +1,0 @@
-"""Models of the planning app: population and projections (projection.py), resilience (resilience.py)."""
-
-from planning.models.projection import *  # noqa: F403
-from planning.models.resilience import *  # noqa: F403

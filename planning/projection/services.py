@@ -1,0 +1,737 @@
+"""Write operations for scenarios, cost profiles, task types and the status-quo projection.
+
+The projection of one scenario or of a batch (all scenarios of the installation) runs in three steps:
+
+1. load: the base-year budget items from the finance rollup (product x account group x direction,
+   Ergebnisplan), the population path, the planner's age profiles, a handful of queries for the whole
+   batch;
+2. compute: ``planning.engine.projection.project_status_quo_batch`` over all scenarios at once
+   (grouped by age bands and horizon, items padded with zeros);
+3. store: per municipality one transaction that replaces the scenarios' results (COPY on PostgreSQL,
+   ``bulk_create`` elsewhere), so a re-run is idempotent and readers never see half a result.
+
+Amounts are rounded half-up to cents once (``round_cents`` semantics); the yearly totals are the sums of
+the stored cents, so every figure on a page adds up to the cent.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q, Sum
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from core.jobs import job_create, job_enqueue
+from core.models import Job, Municipality
+from finance.importing.reference import EXPENSE, RESULTS, REVENUE
+from finance.models import BudgetRollup, BudgetVersion
+from planning.engine.population import (
+    AgeBand,
+    PopulationTable,
+)
+from planning.engine.projection import (
+    PERSONNEL_GROUPS,
+    TARGET_GROUPS,
+    default_driver,
+    profile_from_shares,
+    project_status_quo_batch,
+    round_cents,
+)
+from planning.models import AgeProfile, PopulationSeries, ProjectionResult, ProjectionYear, Scenario
+from planning.population.selectors import combined_population, population_tables
+from planning.projection.models import ProfileLevel, TaskTypeAssignment
+
+#: Interest (Zinsen, group 55) stays nominally constant: the status quo keeps today's debt.
+FLAT_GROUPS = ("55",)
+#: Demographic ratios are stored to 6 decimals (enough to explain a line; shorter COPY text).
+RATIO_DECIMALS = 6
+#: Länder whose chart of accounts is not numbered like the NKF (NKHR Baden-Württemberg: 3 revenue,
+#: 4 expense): the NKF account-group rules (wages, interest, account-group drivers) are not applied there;
+#: personnel accounts of the NKHR are groups 40 and 41.
+NON_NKF_LANDS = {"BW": ("40", "41")}
+
+
+def item_growth_rates(scenario: Scenario, items: Sequence[Item]) -> np.ndarray:
+    """Annual growth per item by account group and direction: personnel expense (NKF 50, 51) with wages,
+    revenue groups listed in ``revenue_growth`` with their rate, interest expense (55) flat, everything
+    else with inflation. Direction-aware, so a revenue rule never hits an expense group of the same
+    number (the engine's ``growth_rates_for_accounts`` looks at the group only)."""
+    personnel = NON_NKF_LANDS.get(scenario.municipality.land, PERSONNEL_GROUPS)
+    flat = () if scenario.municipality.land in NON_NKF_LANDS else FLAT_GROUPS
+    revenue = {str(k): float(v) for k, v in (scenario.revenue_growth or {}).items()}
+    rates = np.full(len(items), float(scenario.inflation))
+    for j, (_area, _group, _product, account_group, direction) in enumerate(items):
+        if direction == EXPENSE and account_group in personnel:
+            rates[j] = float(scenario.wage_growth)
+        elif direction == EXPENSE and account_group in flat:
+            rates[j] = 0.0
+        elif direction == REVENUE and account_group in revenue:
+            rates[j] = revenue[account_group]
+    return rates
+
+
+class ProjectionError(ValueError):
+    """Inputs that do not allow a projection, in words for the planner."""
+
+
+class ScenarioConflict(ProjectionError):
+    """The scenario was changed by someone else since the editor loaded it (``current`` is the new state)."""
+
+    def __init__(self, current: Scenario):
+        self.current = current
+        super().__init__(
+            _(
+                "Das Szenario wurde inzwischen geändert (jetzt Revision %(rev)s, zuletzt %(when)s). "
+                "Ihre Eingaben wurden nicht gespeichert; bitte prüfen und erneut speichern."
+            )
+            % {"rev": current.revision, "when": formats.localize(timezone.localtime(current.updated_at))}
+        )
+
+
+# -- scenarios ------------------------------------------------------------------------------------------
+SCENARIO_FIELDS = (
+    "name",
+    "description",
+    "budget_version",
+    "base_year",
+    "base_phase",
+    "population",
+    "horizon",
+    "inflation",
+    "wage_growth",
+    "revenue_growth",
+    "interest_rate",
+    "cost_persistence",
+)
+
+
+def default_base_year(version: BudgetVersion | None, phase: str = "plan") -> int | None:
+    """The first year of ``phase`` in the version's Ergebnisplan (the budget year), else its last year."""
+    if version is None:
+        return None
+    years = BudgetRollup.objects.filter(version=version, statement=RESULTS)
+    first = years.filter(phase=phase).order_by("year").values_list("year", flat=True).first()
+    return first or years.order_by("-year").values_list("year", flat=True).first()
+
+
+def _check_ownership(municipality: Municipality, values: Mapping[str, Any]) -> None:
+    version, series = values.get("budget_version"), values.get("population")
+    if version is not None and version.municipality_id != municipality.pk:
+        raise ProjectionError(_("Die Haushaltsversion gehört zu einer anderen Kommune."))
+    if series is not None and (
+        series.municipality_id != municipality.pk or series.kind == PopulationSeries.Kind.ACTUAL
+    ):
+        raise ProjectionError(_("Bitte eine Bevölkerungsvariante (Projektion) dieser Kommune wählen."))
+
+
+def scenario_create(*, municipality: Municipality, name: str, **values: Any) -> Scenario:
+    """Create a scenario; unknown fields are refused, missing ones take the documented defaults."""
+    unknown = set(values) - set(SCENARIO_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown scenario fields: {sorted(unknown)}")
+    _check_ownership(municipality, values)
+    if values.get("base_year") is None:
+        values["base_year"] = default_base_year(
+            values.get("budget_version"), values.get("base_phase", "plan")
+        )
+    if values.get("base_year") is None:
+        raise ProjectionError(_("Bitte ein Basisjahr angeben."))
+    try:
+        with transaction.atomic():
+            return Scenario.objects.create(municipality=municipality, name=name, **values)
+    except IntegrityError:  # created concurrently under the same name: the other one won
+        current = Scenario.objects.filter(municipality=municipality, name=name).first()
+        if current is None:
+            raise
+        raise ScenarioConflict(current) from None
+
+
+def scenario_update(*, scenario: Scenario, expected_revision: int | None = None, **values: Any) -> Scenario:
+    """Change a scenario's settings; stored results of the old settings are removed (they would
+    no longer describe the scenario).
+
+    ``expected_revision`` is the revision the editor started from (the form and the API send it): if
+    someone saved in between, ``ScenarioConflict`` is raised and nothing is changed, so two planners
+    never silently overwrite each other. Without it the change applies to the current state.
+    """
+    unknown = set(values) - set(SCENARIO_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown scenario fields: {sorted(unknown)}")
+    _check_ownership(scenario.municipality, values)
+    with transaction.atomic():
+        locked = Scenario.objects.select_for_update().get(pk=scenario.pk)
+        if expected_revision is not None and expected_revision != locked.revision:
+            raise ScenarioConflict(locked)
+        changed = [k for k, v in values.items() if getattr(locked, k) != v]
+        for key in changed:
+            setattr(locked, key, values[key])
+        if changed:
+            locked.revision += 1
+        if changed and set(changed) - {"name", "description"}:
+            _clear_results(locked.pk)
+            locked.computed_at, locked.computation = None, {}
+        locked.save()
+    return locked
+
+
+def scenario_delete(*, scenario: Scenario) -> None:
+    with transaction.atomic():
+        _clear_results(scenario.pk)
+        scenario.delete()
+
+
+def _clear_results(scenario_id: int) -> None:
+    ProjectionResult.objects.filter(scenario_id=scenario_id)._raw_delete(ProjectionResult.objects.db)
+    ProjectionYear.objects.filter(scenario_id=scenario_id).delete()
+
+
+# -- age profiles and task types ------------------------------------------------------------------------
+def age_profile_set(
+    *,
+    municipality: Municipality,
+    level: str,
+    code: str,
+    target_group: str = "",
+    shares: Mapping[str, float] | None = None,
+    weights: Mapping[str, float] | None = None,
+    persistence: Decimal | None = None,
+    note: str = "",
+) -> AgeProfile:
+    """Assign a driver to a product, product group, account group or product area: a target group,
+    a mix of target groups, or a table of per-capita weights by age band."""
+    if level not in ProfileLevel.values:
+        raise ProjectionError(_("Unbekannte Ebene: %(level)s") % {"level": level})
+    if target_group and target_group not in TARGET_GROUPS:
+        raise ProjectionError(_("Unbekannte Zielgruppe: %(key)s") % {"key": target_group})
+    for key in shares or {}:
+        if key not in TARGET_GROUPS or key == "keine":
+            raise ProjectionError(_("Unbekannte Zielgruppe in der Mischung: %(key)s") % {"key": key})
+    clean_weights: dict[str, float] = {}
+    for label, value in (weights or {}).items():
+        try:
+            band = AgeBand.parse(label)
+        except ValueError as exc:
+            raise ProjectionError(_("Unbekannte Altersgruppe: %(label)s") % {"label": label}) from exc
+        if float(value) < 0:
+            raise ProjectionError(_("Gewichte dürfen nicht negativ sein."))
+        clean_weights[band.label] = float(value)
+    if not (target_group or shares or clean_weights):
+        raise ProjectionError(_("Bitte eine Zielgruppe, eine Mischung oder eine Gewichtstabelle angeben."))
+    with transaction.atomic():
+        profile, _created = AgeProfile.objects.update_or_create(
+            municipality=municipality,
+            level=level,
+            code=code.strip(),
+            defaults={
+                "target_group": target_group if not shares else "",
+                "shares": dict(shares or {}),
+                "weights": clean_weights if not (target_group or shares) else {},
+                "persistence": persistence,
+                "note": note[:300],
+            },
+        )
+    return profile
+
+
+def age_profile_delete(*, profile: AgeProfile) -> None:
+    with transaction.atomic():
+        profile.delete()
+
+
+def task_type_set(
+    *, municipality: Municipality, level: str, code: str, task_type: str, note: str = ""
+) -> TaskTypeAssignment:
+    """Override the task type (Aufgabenart) of a product, product group or product area."""
+    from planning.engine.task_types import TaskType
+
+    if task_type not in TaskType._value2member_map_ or level not in ProfileLevel.values:
+        raise ProjectionError(_("Unbekannte Aufgabenart oder Ebene."))
+    with transaction.atomic():
+        assignment, _created = TaskTypeAssignment.objects.update_or_create(
+            municipality=municipality,
+            level=level,
+            code=code.strip(),
+            defaults={"task_type": task_type, "note": note[:300]},
+        )
+    return assignment
+
+
+def task_type_reset(*, municipality: Municipality, level: str, code: str) -> None:
+    with transaction.atomic():
+        TaskTypeAssignment.objects.filter(municipality=municipality, level=level, code=code).delete()
+
+
+# -- load -----------------------------------------------------------------------------------------------
+Item = tuple[str, str, str, str, str]  # area, product group, product code, account group, direction
+
+
+@dataclass
+class ScenarioInputs:
+    """Everything the engine needs for one scenario, as arrays."""
+
+    scenario: Scenario
+    years: list[int]
+    bands: tuple[AgeBand, ...]
+    population: np.ndarray  # (A, T+1)
+    items: list[Item]
+    base: np.ndarray  # (J,)
+    profiles: np.ndarray  # (J, A)
+    drivers: list[str]
+    growth: np.ndarray  # (J,)
+    persistence: np.ndarray  # (J,)
+    direction: np.ndarray  # (J,)
+    price_index: np.ndarray  # (T+1,) general inflation, for real values
+    warnings: list[str] = field(default_factory=list)
+
+
+def _band_weights(table: Mapping[str, float], bands: Sequence[AgeBand]) -> np.ndarray:
+    """Per-capita weights given on other age bands -> the population's bands (mean over each band's
+    years, the open band counted as 15 years like everywhere else)."""
+    source = [(AgeBand.parse(label), float(w)) for label, w in table.items()]
+    return np.array(
+        [sum(w * b.overlap_years(s.lo, s.hi) for s, w in source) / b.split_width for b in bands], dtype=float
+    )
+
+
+def _resolve_driver(
+    item: Item, assigned: Mapping[tuple[str, str], AgeProfile]
+) -> tuple[AgeProfile | None, Any, float]:
+    """The planner's assignment (product > product group > account group > area) or the engine default;
+    returns (assignment or None, default shares, default persistence)."""
+    area, group, product, account_group, _direction = item
+    for level, code in (
+        (ProfileLevel.PRODUCT, product),
+        (ProfileLevel.PRODUCT_GROUP, group),
+        (ProfileLevel.ACCOUNT_GROUP, account_group),
+        (ProfileLevel.AREA, area),
+    ):
+        if code and (level, code) in assigned:
+            profile = assigned[(level, code)]
+            try:
+                fallback = default_driver(area, account_group).persistence
+            except (KeyError, ValueError):
+                fallback = 0.0
+            return profile, None, fallback
+    try:
+        default = default_driver(area, account_group)
+    except (KeyError, ValueError):  # no NRW product area (other Land, or unassigned lines)
+        return None, "keine", 0.0
+    return None, default.shares, default.persistence
+
+
+def _profile_vector(
+    profile: AgeProfile | None, shares: Any, bands: Sequence[AgeBand], base_pop: np.ndarray
+) -> tuple[np.ndarray, str]:
+    if profile is not None:
+        if profile.target_group:
+            shares = profile.target_group
+        elif profile.shares:
+            shares = {k: float(v) for k, v in profile.shares.items()}
+        elif profile.weights:
+            return _band_weights(profile.weights, bands), "table"
+        else:
+            shares = "keine"
+    if isinstance(shares, str):
+        return profile_from_shares(shares, bands, base_pop), shares
+    return profile_from_shares(shares, bands, base_pop), "mix"
+
+
+def scenario_inputs_load(scenarios: Sequence[Scenario]) -> tuple[list[ScenarioInputs], dict[int, str]]:
+    """Load the inputs of many scenarios with a fixed number of queries; returns (inputs, errors by
+    scenario id)."""
+    errors: dict[int, str] = {}
+    scenarios = list(scenarios)
+    versions = {s.budget_version_id for s in scenarios if s.budget_version_id}
+    base_years = {s.base_year for s in scenarios}
+    sums: dict[tuple[int, int, str], list[tuple[Item, Decimal]]] = defaultdict(list)
+    rows = (
+        BudgetRollup.objects.filter(
+            version_id__in=versions, statement=RESULTS, year__in=base_years, phase__in=["plan", "actual"]
+        )
+        .values(
+            "version_id",
+            "year",
+            "phase",
+            "area",
+            "product_group",
+            "product_code",
+            "account_group",
+            "direction",
+        )
+        .annotate(total=Sum("amount"))
+        .order_by("version_id", "year", "phase", "area", "product_code", "account_group", "direction")
+    )
+    for row in rows.iterator(chunk_size=20_000):
+        item = (
+            row["area"],
+            row["product_group"],
+            row["product_code"],
+            row["account_group"],
+            row["direction"],
+        )
+        sums[(row["version_id"], row["year"], row["phase"])].append((item, row["total"]))
+    municipality_ids = {s.municipality_id for s in scenarios}
+    actual_ids = dict(
+        PopulationSeries.objects.filter(
+            municipality_id__in=municipality_ids, kind=PopulationSeries.Kind.ACTUAL, variant=""
+        ).values_list("municipality_id", "pk")
+    )
+    tables = population_tables(
+        [s.population_id for s in scenarios if s.population_id] + list(actual_ids.values())
+    )
+    assigned: dict[int, dict[tuple[str, str], AgeProfile]] = defaultdict(dict)
+    for profile in AgeProfile.objects.filter(municipality_id__in=municipality_ids):
+        assigned[profile.municipality_id][(profile.level, profile.code)] = profile
+    inputs = []
+    for scenario in scenarios:
+        try:
+            inputs.append(
+                _scenario_inputs(
+                    scenario,
+                    sums.get((scenario.budget_version_id or 0, scenario.base_year, scenario.base_phase), []),
+                    tables.get(scenario.population_id or 0),
+                    tables.get(actual_ids.get(scenario.municipality_id, 0)),
+                    assigned[scenario.municipality_id],
+                )
+            )
+        except ProjectionError as exc:
+            errors[scenario.pk] = str(exc)
+    return inputs, errors
+
+
+def _scenario_inputs(
+    scenario: Scenario,
+    items_sums: list[tuple[Item, Decimal]],
+    projection: PopulationTable | None,
+    actual: PopulationTable | None,
+    assigned: Mapping[tuple[str, str], AgeProfile],
+) -> ScenarioInputs:
+    if scenario.budget_version_id is None:
+        raise ProjectionError(_("Dem Szenario ist keine Haushaltsversion zugeordnet."))
+    if not items_sums:
+        raise ProjectionError(
+            _("Die Haushaltsversion enthält für %(year)s (%(phase)s) keine Zeilen des Ergebnisplans.")
+            % {"year": scenario.base_year, "phase": scenario.get_base_phase_display()}
+        )
+    if projection is None:
+        raise ProjectionError(_("Dem Szenario ist keine Bevölkerungsvariante mit Daten zugeordnet."))
+    years = scenario.years
+    try:
+        bands, population = combined_population(projection, actual, years)
+    except ValueError as exc:
+        raise ProjectionError(
+            _(
+                "Für diese Jahre fehlen Bevölkerungszahlen: %(years)s. Bitte den Horizont verkürzen "
+                "oder eine längere Projektion wählen."
+            )
+            % {"years": str(exc)}
+        ) from exc
+    base_pop = population[:, 0]
+    items = [item for item, _total in items_sums]
+    base = np.array([float(total) for _item, total in items_sums])
+    profiles, drivers, persistence, warnings = [], [], [], []
+    override = None if scenario.cost_persistence is None else float(scenario.cost_persistence)
+    nkf = scenario.municipality.land not in NON_NKF_LANDS
+    for item in items:
+        profile, shares, default_persist = _resolve_driver(
+            item if nkf else (*item[:3], "", item[4]), assigned
+        )
+        try:
+            vector, driver = _profile_vector(profile, shares, bands, base_pop)
+        except ValueError as exc:  # e.g. nobody of the group in the base year
+            warnings.append(f"{item[2] or item[0]}/{item[3]}: {exc}")
+            vector, driver = np.zeros(len(bands)), "keine"
+        profiles.append(vector)
+        drivers.append(driver)
+        if profile is not None and profile.persistence is not None:
+            persist = float(profile.persistence)
+        else:
+            persist = default_persist if item[4] == EXPENSE else 0.0
+        if override is not None and item[4] == EXPENSE:
+            persist = override
+        persistence.append(persist)
+    growth = item_growth_rates(scenario, items)
+    t = np.arange(len(years), dtype=float)
+    return ScenarioInputs(
+        scenario=scenario,
+        years=years,
+        bands=bands,
+        population=population,
+        items=items,
+        base=base,
+        profiles=np.vstack(profiles),
+        drivers=drivers,
+        growth=growth,
+        persistence=np.array(persistence),
+        direction=np.array([1.0 if item[4] == REVENUE else -1.0 for item in items]),
+        price_index=(1.0 + float(scenario.inflation)) ** t,
+        warnings=warnings,
+    )
+
+
+# -- compute --------------------------------------------------------------------------------------------
+@dataclass
+class ScenarioOutput:
+    """Amounts in cents (int64, (J, T+1)) and demographic ratios of one scenario."""
+
+    inputs: ScenarioInputs
+    cents: np.ndarray
+    ratio: np.ndarray
+
+
+def to_cents(amounts: np.ndarray) -> np.ndarray:
+    """EUR floats -> whole cents (int64), half-up on the shortest decimal like ``round_cents``; only the
+    rare values within 1e-6 cent of a tie go through Decimal."""
+    scaled = np.asarray(amounts, dtype=np.float64) * 100.0
+    cents = np.rint(scaled)
+    frac = np.abs(scaled - np.trunc(scaled))
+    ties = np.abs(frac - 0.5) < 1e-6
+    if ties.any():
+        exact = round_cents(np.asarray(amounts)[ties])
+        cents[ties] = [int(d * 100) for d in exact]
+    return cents.astype(np.int64)
+
+
+def projection_compute(inputs: Sequence[ScenarioInputs]) -> list[ScenarioOutput]:
+    """Run the engine over all scenarios, grouped by (age bands, horizon); items padded with zeros."""
+    groups: dict[tuple[tuple[AgeBand, ...], int], list[ScenarioInputs]] = defaultdict(list)
+    for entry in inputs:
+        groups[(entry.bands, len(entry.years))].append(entry)
+    outputs: dict[int, ScenarioOutput] = {}
+    for (bands, t1), members in groups.items():
+        m, j = len(members), max(len(e.items) for e in members)
+        base = np.zeros((m, j))
+        profiles = np.zeros((m, j, len(bands)))
+        growth, persistence = np.zeros((m, j)), np.zeros((m, j))
+        population = np.empty((m, len(bands), t1))
+        for k, e in enumerate(members):
+            n = len(e.items)
+            base[k, :n], profiles[k, :n], growth[k, :n], persistence[k, :n] = (
+                e.base,
+                e.profiles,
+                e.growth,
+                e.persistence,
+            )
+            population[k] = e.population
+        result = project_status_quo_batch(
+            base, profiles, population, growth_rates=growth, persistence=persistence
+        )
+        for k, e in enumerate(members):
+            n = len(e.items)
+            outputs[id(e)] = ScenarioOutput(
+                e, to_cents(result.amounts[k, :n]), np.array(result.demographic_ratio[k, :n])
+            )
+    return [outputs[id(e)] for e in inputs]
+
+
+# -- store ----------------------------------------------------------------------------------------------
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_rows(output: ScenarioOutput) -> list[str]:
+    """COPY text lines of one scenario (the hot loop of the store step: one f-string per row)."""
+    e = output.inputs
+    years = [f"{e.scenario.pk}\t{year}\t" for year in e.years]
+    cents, ratios = output.cents.tolist(), output.ratio.round(RATIO_DECIMALS).tolist()
+    lines: list[str] = []
+    for j, (area, group, product, account_group, direction) in enumerate(e.items):
+        product = product.translate(_COPY_ESCAPES)
+        middle = f"{area}\t{group}\t{product}\t{account_group}\t{direction}\t"
+        end = f"\t{e.drivers[j]}\n"
+        lines.extend(
+            [
+                f"{years[t]}{middle}{c / 100:.2f}\t{r}{end}"
+                for t, (c, r) in enumerate(zip(cents[j], ratios[j], strict=True))
+            ]
+        )
+    return lines
+
+
+def _result_objects(output: ScenarioOutput) -> list[ProjectionResult]:
+    e = output.inputs
+    return [
+        ProjectionResult(
+            scenario_id=e.scenario.pk,
+            year=year,
+            area=area,
+            product_group=group,
+            product_code=product,
+            account_group=account_group,
+            direction=direction,
+            amount=Decimal(int(output.cents[j, t])).scaleb(-2),
+            demographic_ratio=round(float(output.ratio[j, t]), RATIO_DECIMALS),
+            driver=e.drivers[j],
+        )
+        for j, (area, group, product, account_group, direction) in enumerate(e.items)
+        for t, year in enumerate(e.years)
+    ]
+
+
+def _year_rows(output: ScenarioOutput) -> list[ProjectionYear]:
+    e = output.inputs
+    revenue_mask = e.direction > 0
+    revenue = output.cents[revenue_mask].sum(axis=0)
+    expense = output.cents[~revenue_mask].sum(axis=0)
+    population = e.population.sum(axis=0)
+    return [
+        ProjectionYear(
+            scenario_id=e.scenario.pk,
+            year=year,
+            population=float(population[t]),
+            price_index=float(e.price_index[t]),
+            revenue=Decimal(int(revenue[t])).scaleb(-2),
+            expense=Decimal(int(expense[t])).scaleb(-2),
+            balance=Decimal(int(revenue[t] - expense[t])).scaleb(-2),
+        )
+        for t, year in enumerate(e.years)
+    ]
+
+
+def _computation(output: ScenarioOutput) -> dict[str, Any]:
+    e, s = output.inputs, output.inputs.scenario
+    return {
+        "items": len(e.items),
+        "age_groups": [b.label for b in e.bands],
+        "budget_version": s.budget_version_id,
+        "population_series": s.population_id,
+        "base_phase": s.base_phase,
+        "rates": s.growth_rates(),
+        "cost_persistence": None if s.cost_persistence is None else float(s.cost_persistence),
+        "flat_groups": list(FLAT_GROUPS),
+        "warnings": e.warnings[:50],
+    }
+
+
+def projection_store(outputs: Sequence[ScenarioOutput], *, use_copy: bool | None = None) -> int:
+    """Replace the stored results of these scenarios in one transaction; returns rows written."""
+    use_copy = connection.vendor == "postgresql" if use_copy is None else use_copy
+    ids = [o.inputs.scenario.pk for o in outputs]
+    now = timezone.now()
+    written = 0
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # derived data that a re-run recreates: no need to wait for the WAL flush at each commit
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        list(Scenario.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+        ProjectionResult.objects.filter(scenario_id__in=ids)._raw_delete(ProjectionResult.objects.db)
+        ProjectionYear.objects.filter(scenario_id__in=ids).delete()
+        if use_copy:
+            table, columns = ProjectionResult._meta.db_table, ", ".join(ProjectionResult.COPY_COLUMNS)
+            with (
+                connection.cursor() as cursor,
+                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+            ):
+                for output in outputs:
+                    lines = _copy_rows(output)
+                    copy.write("".join(lines))
+                    written += len(lines)
+        else:
+            for output in outputs:
+                objects = _result_objects(output)
+                ProjectionResult.objects.bulk_create(objects, batch_size=5000)
+                written += len(objects)
+        ProjectionYear.objects.bulk_create([row for o in outputs for row in _year_rows(o)], batch_size=5000)
+        for output in outputs:
+            Scenario.objects.filter(pk=output.inputs.scenario.pk).update(
+                computed_at=now, computation=_computation(output)
+            )
+    return written
+
+
+# -- run ------------------------------------------------------------------------------------------------
+def projection_run(*, scenario: Scenario) -> Scenario:
+    """Compute one scenario now and replace its stored results; raises ProjectionError."""
+    inputs, errors = scenario_inputs_load([scenario])
+    if errors:
+        raise ProjectionError(errors[scenario.pk])
+    projection_store(projection_compute(inputs))
+    scenario.refresh_from_db()
+    return scenario
+
+
+@dataclass
+class BatchReport:
+    """What a batch did, with wall times of its three steps in seconds."""
+
+    scenarios: int = 0
+    municipalities: int = 0
+    rows: int = 0
+    errors: dict[int, str] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=lambda: {"load": 0.0, "compute": 0.0, "store": 0.0})
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "scenarios": self.scenarios,
+            "municipalities": self.municipalities,
+            "rows": self.rows,
+            "errors": {str(k): v for k, v in self.errors.items()},
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+        }
+
+
+def projection_batch(
+    *,
+    scenarios: Sequence[Scenario] | None = None,
+    progress: Callable[[int, int, Municipality], None] | None = None,
+    use_copy: bool | None = None,
+) -> BatchReport:
+    """Compute many scenarios (default: every scenario of the installation) in one engine call and
+    store them municipality by municipality; ``progress(done, total, municipality)`` after each."""
+    report = BatchReport()
+    start = time.perf_counter()
+    chosen = list(
+        scenarios
+        if scenarios is not None
+        else Scenario.objects.select_related("municipality").filter(~Q(budget_version=None)).order_by("pk")
+    )
+    inputs, report.errors = scenario_inputs_load(chosen)
+    report.seconds["load"] = time.perf_counter() - start
+    start = time.perf_counter()
+    outputs = projection_compute(inputs)
+    report.seconds["compute"] = time.perf_counter() - start
+    start = time.perf_counter()
+    by_municipality: dict[int, list[ScenarioOutput]] = defaultdict(list)
+    for output in outputs:
+        by_municipality[output.inputs.scenario.municipality_id].append(output)
+    names = {s.municipality_id: s.municipality for s in chosen}
+    total = len(by_municipality)
+    for done, (municipality_id, group) in enumerate(by_municipality.items(), start=1):
+        report.rows += projection_store(group, use_copy=use_copy)
+        if progress:
+            progress(done, total, names[municipality_id])
+    report.seconds["store"] = time.perf_counter() - start
+    report.scenarios, report.municipalities = len(outputs), total
+    return report
+
+
+def projection_start(*, scenario: Scenario, user=None) -> Job:
+    """Queue the projection of one scenario as a background job (dispatched after commit)."""
+    from planning.tasks import run_projection
+
+    job = job_create(
+        kind="planning.run_projection",
+        municipality=scenario.municipality,
+        requested_by=user,
+        params={"scenario_id": scenario.pk},
+    )
+    job_enqueue(job, run_projection)
+    return job
+
+
+def projection_batch_start(*, user=None) -> Job:
+    """Queue the batch over every scenario of the installation (installation admins only; the caller
+    checks). The job belongs to no municipality."""
+    from planning.tasks import run_projection_batch
+
+    job = job_create(kind="planning.run_projection_batch", municipality=None, requested_by=user, params={})
+    job_enqueue(job, run_projection_batch)
+    return job
