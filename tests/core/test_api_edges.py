@@ -247,3 +247,48 @@ def test_the_lockout_address_comes_from_the_trusted_forwarded_entry(settings, co
     settings.TRUSTED_PROXY_COUNT = count
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
     assert client_ip(request) == expected
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_creates_of_one_year_give_one_sheet_and_one_conflict(municipality):
+    # Given one request that has inserted the sheet of 2024 but not committed yet
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    from planning.resilience import services
+    from tests.conftest import require_postgres
+
+    require_postgres()
+    values = {"general_reserve": 1000, "equalisation_reserve": 500}
+    inserted, outcome = threading.Event(), {}
+
+    def first():
+        with transaction.atomic():
+            services.balance_sheet_set(municipality=municipality, year=2024, values=values)
+            inserted.set()
+            time.sleep(1)  # the second request arrives while this one is still open
+        connection.close()
+
+    def second():
+        inserted.wait(10)
+        try:
+            services.balance_sheet_set(
+                municipality=municipality, year=2024, values={**values, "general_reserve": 1}
+            )
+            outcome["result"] = "created"
+        except services.BalanceSheetConflict as exc:
+            outcome["result"] = exc.current
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    # Then the second one is told about the first one's sheet (409 in the API), not a 500
+    assert outcome["result"] != "created"
+    assert outcome["result"].general_reserve == 1000
