@@ -35,7 +35,7 @@ def test_polling_a_job_whose_worker_died_ends_it(api_client, municipality, plann
 
 @pytest.fixture
 def fast_heartbeat(monkeypatch, settings):
-    values = {"JOB_HEARTBEAT_INTERVAL": "1", "JOB_HEARTBEAT_TIMEOUT": "6", "JOB_SWEEP_INTERVAL": "2"}
+    values = {"JOB_HEARTBEAT_INTERVAL": "1", "JOB_HEARTBEAT_TIMEOUT": "10", "JOB_SWEEP_INTERVAL": "5"}
     for name, value in values.items():
         monkeypatch.setenv(name, value)
 
