@@ -43,6 +43,8 @@ from core.models import Job
 
 logger = logging.getLogger(__name__)
 _thread_pool: ThreadPoolExecutor | None = None
+#: every job kind declared with ``@job_task`` (the API's ``kind`` filter accepts exactly these)
+JOB_KINDS: set[str] = set()
 
 
 class JobError(Exception):
@@ -161,6 +163,8 @@ def job_task(name: str, *, time_limit: int = 1800, max_retries: int = 3) -> Call
     killed worker's job come back; the attempt counter stops endless redelivery. Database and
     broker hiccups are retried with backoff; anything else fails the job with a plain message.
     """
+
+    JOB_KINDS.add(name)
 
     def decorator(fn: Callable[..., dict | None]):
         @shared_task(

@@ -1,5 +1,6 @@
 """REST endpoints of the core app: municipalities, their members, background jobs."""
 
+from django.utils.module_loading import autodiscover_modules
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -7,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.serializers import JobSerializer, MembershipSerializer, MunicipalitySerializer
-from core.jobs import job_create, job_enqueue, jobs_fail_stale
+from core.jobs import JOB_KINDS, job_create, job_enqueue, jobs_fail_stale
 from core.models import Job, Membership
 from core.permissions import Capability, MunicipalityAccess, municipality_for, visible_municipalities
 from core.tasks import selftest
@@ -54,8 +55,14 @@ class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
+def _job_kinds() -> list[tuple[str, str]]:
+    autodiscover_modules("tasks")  # every app's @job_task declarations (imported once, then cached)
+    return [(kind, kind) for kind in sorted(JOB_KINDS)]
+
+
 class JobFilter(filters.FilterSet):
     municipality = filters.CharFilter(field_name="municipality__slug")
+    kind = filters.ChoiceFilter(choices=_job_kinds)  # an unknown kind is a 400, not an empty list
 
     class Meta:
         model = Job

@@ -137,10 +137,10 @@ def test_a_filter_by_another_municipalitys_id_answers_like_an_unknown_id(
     assert unknown.json().keys() == elsewhere.json().keys()
 
 
-@pytest.mark.parametrize("query", ["status=whatever", "phase=x", "year=²"])
+@pytest.mark.parametrize("query", ["status=whatever", "kind=whatever", "phase=x", "year=²", "version=²"])
 def test_unknown_filter_values_answer_400(api_client, municipality, planner, query):
     api_client.force_authenticate(planner)
-    path = "/api/v1/jobs/" if query.startswith("status") else f"{BASE}/budget/lines/"
+    path = "/api/v1/jobs/" if query.startswith(("status", "kind")) else f"{BASE}/budget/lines/"
     assert api_client.get(f"{path}?{query}").status_code == 400
 
 
