@@ -11,6 +11,16 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django_asgi_app = get_asgi_application()
 
+from django.conf import settings  # noqa: E402
+from django.core.exceptions import ImproperlyConfigured  # noqa: E402
+
+if settings.PRODUCTION and not (settings.STATIC_ROOT / "staticfiles.json").exists():
+    # Without the collected files and their manifest every page would answer 500: refuse to start instead.
+    raise ImproperlyConfigured(
+        f"Static files are not collected ({settings.STATIC_ROOT}/staticfiles.json is missing): run "
+        "`python manage.py collectstatic --no-input` before starting the server (scripts/serve.sh does)."
+    )
+
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set up first)
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402

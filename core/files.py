@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -172,3 +174,28 @@ class _zip:
         self.archive.close()
         if self.position is not None:
             self.source.seek(self.position)
+
+
+#: Files read whole and synchronously in the web process (population, movements, balance sheets): real
+#: ones are kilobytes; a size limit keeps one request from holding hundreds of megabytes.
+SMALL_FILE_MAX_BYTES = 20 * 2**20
+
+
+@deconstructible
+class MaxFileSize:
+    """Validator for a Django form or DRF ``FileField``: refuses an upload larger than ``max_bytes``."""
+
+    def __init__(self, max_bytes: int = SMALL_FILE_MAX_BYTES):
+        self.max_bytes = max_bytes
+
+    def __call__(self, upload) -> None:
+        size = getattr(upload, "size", None)
+        if size is not None and size > self.max_bytes:
+            raise ValidationError(
+                _("Die Datei ist %(mb).1f MB groß; hier sind höchstens %(max).0f MB möglich.")
+                % {"mb": size / 2**20, "max": self.max_bytes / 2**20},
+                code="file_too_large",
+            )
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, MaxFileSize) and other.max_bytes == self.max_bytes

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.files import MaxFileSize
 from core.forms import bounded_decimal
 from planning.engine.population import (
     AgeBand,
@@ -14,7 +15,9 @@ from planning.engine.population import (
 
 
 class PopulationImportForm(forms.Form):
-    file = forms.FileField(label=_("Datei (GENESIS 12411-0012 oder CSV Jahr;Altersgruppe;Anzahl)"))
+    file = forms.FileField(
+        label=_("Datei (GENESIS 12411-0012 oder CSV Jahr;Altersgruppe;Anzahl)"), validators=[MaxFileSize()]
+    )
     variant = forms.CharField(
         label=_("Variante einer amtlichen Vorausberechnung"),
         required=False,
@@ -24,7 +27,10 @@ class PopulationImportForm(forms.Form):
 
 
 class MovementsImportForm(forms.Form):
-    file = forms.FileField(label=_("Datei (Geburten/Sterbefälle/Wanderungen oder Zu-/Fortzüge nach Alter)"))
+    file = forms.FileField(
+        label=_("Datei (Geburten/Sterbefälle/Wanderungen oder Zu-/Fortzüge nach Alter)"),
+        validators=[MaxFileSize()],
+    )
 
 
 class PopulationEntryForm(forms.Form):

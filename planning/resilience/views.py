@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.files import MaxFileSize
 from core.params import optional, parse_year
 from core.permissions import Capability, can, municipality_required
 from core.templatetags.spielraum import lang
@@ -367,6 +368,11 @@ def balance_sheet_import(request, municipality):
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Bitte eine CSV- oder XLSX-Datei auswählen."))
+        return redirect("planning:balance-sheets", slug=municipality.slug)
+    try:
+        MaxFileSize()(upload)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
         return redirect("planning:balance-sheets", slug=municipality.slug)
     outcome = services.balance_sheets_import(
         municipality=municipality, source=upload.read(), user=request.user

@@ -292,3 +292,26 @@ def test_two_concurrent_creates_of_one_year_give_one_sheet_and_one_conflict(muni
     # Then the second one is told about the first one's sheet (409 in the API), not a 500
     assert outcome["result"] != "created"
     assert outcome["result"].general_reserve == 1000
+
+
+def test_files_read_whole_in_the_web_process_have_a_size_limit(api_client, municipality, planner):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.files import SMALL_FILE_MAX_BYTES
+
+    api_client.force_authenticate(planner)
+    big = SimpleUploadedFile("bevoelkerung.csv", b"2024;0-5;1\n" * (SMALL_FILE_MAX_BYTES // 11 + 10))
+    response = api_client.post(f"{BASE}/population/", {"file": big}, format="multipart")
+    assert response.status_code == 400
+    assert "höchstens 20 MB" in json.dumps(response.json(), ensure_ascii=False)
+
+
+def test_a_page_whose_input_overflows_the_database_answers_400(rf):
+    from django.db import DataError
+
+    from core.middleware import BadInputMiddleware
+
+    middleware = BadInputMiddleware(lambda request: None)
+    response = middleware.process_exception(rf.post("/x/"), DataError("numeric field overflow"))
+    assert response.status_code == 400
+    assert middleware.process_exception(rf.post("/x/"), KeyError("a bug")) is None

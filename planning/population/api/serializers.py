@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from core.api.fields import bounded_float
+from core.files import MaxFileSize
 from planning.models import PopulationSeries
 from planning.projection import services as services
 
@@ -20,12 +21,12 @@ class PopulationSeriesSerializer(serializers.ModelSerializer):
 
 
 class PopulationUploadSerializer(serializers.Serializer):
-    file = serializers.FileField()
+    file = serializers.FileField(validators=[MaxFileSize()])
     variant = serializers.CharField(required=False, allow_blank=True, max_length=40)
 
 
 class MovementsUploadSerializer(serializers.Serializer):
-    file = serializers.FileField()
+    file = serializers.FileField(validators=[MaxFileSize()])
 
 
 class PopulationProjectSerializer(serializers.Serializer):

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.fields import query_choice, query_year
+from core.files import MaxFileSize
 from core.permissions import Capability, MunicipalityScoped
 from planning.engine.stress import PRESETS
 from planning.resilience import indicators as indicator_selectors
@@ -176,6 +177,10 @@ class BalanceSheetImport(_MunicipalityView, APIView):
         upload = request.FILES.get("file")
         if upload is None:
             return Response({"detail": "file is required"}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            MaxFileSize()(upload)
+        except DjangoValidationError as exc:
+            return Response({"file": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
         outcome = services.balance_sheets_import(
             municipality=self.municipality, source=upload.read(), user=request.user
         )
