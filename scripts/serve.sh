@@ -15,6 +15,6 @@ fi
 exec "$PY" -m uvicorn config.asgi:application \
   --host "${HOST:-0.0.0.0}" --port "${PORT:-8000}" \
   --workers "${WEB_CONCURRENCY:-1}" \
-  --ws websockets --ws-max-size "${WS_MAX_BYTES:-1048576}" \
+  --ws websockets-sansio --ws-max-size "${WS_MAX_BYTES:-1048576}" \
   --proxy-headers --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" \
   --timeout-keep-alive 5 --no-server-header

@@ -40,7 +40,7 @@ def uvicorn_url(tmp_path):
     env["SPIELRAUM_VAR_DIR"] = str(tmp_path)
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "config.asgi:application", "--port", str(port),
-         "--ws", "websockets", "--log-level", "error"],
+         "--ws", "websockets-sansio", "--log-level", "error"],
         cwd=ROOT, env=env,
     )  # fmt: skip
     deadline = time.monotonic() + 60
