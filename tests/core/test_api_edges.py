@@ -315,3 +315,37 @@ def test_a_page_whose_input_overflows_the_database_answers_400(rf):
     response = middleware.process_exception(rf.post("/x/"), DataError("numeric field overflow"))
     assert response.status_code == 400
     assert middleware.process_exception(rf.post("/x/"), KeyError("a bug")) is None
+
+
+def test_behind_a_proxy_one_attacker_does_not_lock_a_user_out_for_everyone(
+    client, settings, municipality, member_factory
+):
+    from tests.factories import PASSWORD
+
+    # Given one trusted reverse proxy at 10.0.0.1 that appends the client address to X-Forwarded-For
+    settings.TRUSTED_PROXY_COUNT = 1
+    member_factory(municipality, username="leser")
+    via_proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    # When an attacker at 6.6.6.6 (forging an X-Forwarded-For of its own) fails five times
+    for _ in range(5):
+        client.post(
+            "/accounts/login/",
+            {"username": "leser", "password": "falsch"},
+            HTTP_X_FORWARDED_FOR="2.2.2.2, 6.6.6.6",
+            **via_proxy,
+        )
+    locked = client.post(
+        "/accounts/login/",
+        {"username": "leser", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="6.6.6.6",
+        **via_proxy,
+    )
+    # Then the attacker is locked out, but the user at 2.2.2.2 still logs in through the same proxy
+    assert locked.status_code == 429
+    user = client.post(
+        "/accounts/login/",
+        {"username": "leser", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="2.2.2.2",
+        **via_proxy,
+    )
+    assert user.status_code == 302
