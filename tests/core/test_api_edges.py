@@ -3,7 +3,6 @@ body limit, archive checks, conflicts, CSP, client address)."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import zipfile
@@ -145,7 +144,7 @@ def test_unknown_filter_values_answer_400(api_client, municipality, planner, que
 
 
 # -- item 11: body limit before reading ---------------------------------------------------------------
-def _run_asgi(headers, chunks):
+async def _run_asgi(headers, chunks):
     sent, reached = [], []
 
     async def app(scope, receive, send):
@@ -168,25 +167,25 @@ def _run_asgi(headers, chunks):
         sent.append(message)
 
     scope = {"type": "http", "headers": headers}
-    asyncio.run(BodySizeLimitMiddleware(app)(scope, receive, send))
+    await BodySizeLimitMiddleware(app)(scope, receive, send)
     return sent, reached
 
 
-def test_a_declared_oversized_body_is_refused_before_reading(settings):
-    sent, reached = _run_asgi([(b"content-length", str(150 * 2**20).encode())], [b"x"])
+async def test_a_declared_oversized_body_is_refused_before_reading(settings):
+    sent, reached = await _run_asgi([(b"content-length", str(150 * 2**20).encode())], [b"x"])
     assert sent[0]["status"] == 413 and reached == []
 
 
-def test_a_chunked_body_is_cut_off_at_the_limit(settings):
+async def test_a_chunked_body_is_cut_off_at_the_limit(settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
-    sent, reached = _run_asgi([], [b"x" * 600, b"x" * 600, b"x" * 600])
+    sent, reached = await _run_asgi([], [b"x" * 600, b"x" * 600, b"x" * 600])
     assert [m["status"] for m in sent if m["type"] == "http.response.start"] == [413]
     assert reached == ["http.request", "http.disconnect"]
 
 
-def test_multipart_bodies_get_the_upload_limit(settings):
+async def test_multipart_bodies_get_the_upload_limit(settings):
     settings.MAX_UPLOAD_BYTES = 5 * 2**20
-    ok, _ = _run_asgi(
+    ok, _ = await _run_asgi(
         [(b"content-type", b"multipart/form-data; boundary=x"), (b"content-length", b"4")], [b"abcd"]
     )
     assert ok[0]["status"] == 200
