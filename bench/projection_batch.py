@@ -158,7 +158,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=2, help="batch runs (the 2nd+ replace results)")
     parser.add_argument("--keep", action="store_true", help="keep the bench municipalities")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--municipalities", type=int, default=M, help=f"default {M} (NRW); fewer on a shared machine"
+    )
     args = parser.parse_args()
+    globals()["M"] = args.municipalities
     setup_django()
     from planning.projection.services import projection_batch
 

@@ -24,7 +24,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from planning.engine.projection import (
-    growth_rates_for_accounts,
+    item_growth_rates,
     project_status_quo_batch,
 )
 
@@ -44,13 +44,14 @@ def make_inputs(seed: int) -> dict[str, np.ndarray]:
         rng.normal(1.0, 0.01, (M, A, T + 1)), axis=2
     )
     accounts = rng.choice(["40", "41", "43", "50", "51", "52", "53", "54"], J)
+    direction = np.where(np.char.startswith(accounts.astype(str), "4"), 1.0, -1.0)
     return {
         "base": rng.uniform(1e3, 5e7, (M, J)),
         "profiles": profiles,
         "population": population,
-        "growth": growth_rates_for_accounts(list(accounts)),
+        "growth": item_growth_rates(list(accounts), direction),  # the production growth rule
         "persistence": rng.uniform(0.0, 0.8, J),
-        "direction": np.where(np.char.startswith(accounts.astype(str), "4"), 1.0, -1.0),
+        "direction": direction,
     }
 
 

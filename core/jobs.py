@@ -1,17 +1,22 @@
-"""Background jobs: create a Job row, run it on a worker, report progress, never leave it "running".
+"""Background jobs, one door: a service starts a job by its kind; the runner dispatches it by name.
 
 Usage in an app::
 
-    # finance/tasks.py
+    # finance/tasks.py: the job function, registered under its kind
     @job_task("finance.import_budget", time_limit=3600)
-    def import_budget(ctx: JobContext, *, dataset_id: int) -> dict:
+    def import_budget(ctx: JobContext, *, upload_id: int) -> dict:
         ctx.progress(10, "Datei gelesen")
         ...
         return {"dataset_version": 12}          # stored in Job.result
 
-    # finance/services.py
-    job = job_create(kind="finance.import_budget", municipality=m, requested_by=user, params={...})
-    job_enqueue(job, import_budget)             # dispatched after the transaction commits
+    # finance/services.py: start it by kind (never import the task module)
+    job = job_start("finance.import_budget", municipality=m, requested_by=user, params={...})
+
+``job_start`` creates the queued row and dispatches the task registered under ``kind`` after the
+transaction commits. Services start jobs; tasks call services; so services never import tasks (no import
+loop), and views call a service instead of creating jobs. The registry is filled when the apps'
+``tasks`` modules are imported (Celery's autodiscovery in a worker, ``autodiscover_modules("tasks")``
+on first use in the web process).
 
 How the task runs depends on ``settings.TASK_MODE``: ``celery`` sends it to a worker through Redis;
 ``thread`` runs it in a background thread of the web process (the embedded default, so the progress
@@ -37,14 +42,14 @@ from django.conf import settings
 from django.db import OperationalError, close_old_connections, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
 from core.models import Job
 
 logger = logging.getLogger(__name__)
 _thread_pool: ThreadPoolExecutor | None = None
-#: every job kind declared with ``@job_task`` (the API's ``kind`` filter accepts exactly these)
-JOB_KINDS: set[str] = set()
+_KINDS: dict[str, Any] = {}  # kind -> Celery task, filled by @job_task
 
 
 class JobError(Exception):
@@ -77,7 +82,7 @@ class JobContext:
 
 
 def job_create(*, kind: str, municipality=None, requested_by=None, params: dict | None = None) -> Job:
-    """Create a queued job row (call inside the transaction that creates its inputs)."""
+    """Create a queued job row without dispatching it (``job_start`` does both)."""
     return Job.objects.create(
         kind=kind,
         municipality=municipality,
@@ -86,13 +91,42 @@ def job_create(*, kind: str, municipality=None, requested_by=None, params: dict 
     )
 
 
-def job_enqueue(job: Job, task) -> None:
-    """Dispatch ``task`` for ``job`` once the current transaction has committed.
+def job_start(kind: str, *, municipality=None, requested_by=None, params: dict | None = None) -> Job:
+    """Start a background job of ``kind``: create its row and dispatch it once the transaction commits.
+
+    Call inside the transaction that creates the job's inputs. An unknown kind raises ``LookupError``
+    before anything is written.
+    """
+    job_task_for(kind)
+    job = job_create(kind=kind, municipality=municipality, requested_by=requested_by, params=params)
+    job_enqueue(job)
+    return job
+
+
+def job_enqueue(job: Job) -> None:
+    """Dispatch the task registered for ``job.kind`` once the current transaction has committed.
 
     Enqueueing after commit guarantees the worker finds the rows the job needs; with no transaction
     open it dispatches at once.
     """
+    task = job_task_for(job.kind)
     transaction.on_commit(lambda: _dispatch(task, job.pk))
+
+
+def job_registered_kinds() -> frozenset[str]:
+    """Every kind a job can be started with (the apps' ``tasks`` modules imported)."""
+    autodiscover_modules("tasks")
+    return frozenset(_KINDS)
+
+
+def job_task_for(kind: str):
+    """The task registered for ``kind``; raises ``LookupError`` for an unknown kind."""
+    if kind not in _KINDS:
+        autodiscover_modules("tasks")
+    try:
+        return _KINDS[kind]
+    except KeyError:
+        raise LookupError(f"No background job is registered under the kind {kind!r}.") from None
 
 
 def _dispatch(task, job_id: int) -> None:
@@ -156,15 +190,14 @@ def _finish(job: Job, status: str, *, message: str = "", result: dict | None = N
 
 
 def job_task(name: str, *, time_limit: int = 1800, max_retries: int = 3) -> Callable:
-    """Turn ``fn(ctx, **params) -> dict`` into a Celery task that runs one Job row.
+    """Turn ``fn(ctx, **params) -> dict`` into a Celery task that runs one Job row, registered as the
+    job kind ``name`` (the Celery task has the same name).
 
     The task is thin and JSON-only: it receives the job id, claims the row, calls ``fn`` with the
     job's params and stores what it returns. ``acks_late`` plus ``reject_on_worker_lost`` make a
     killed worker's job come back; the attempt counter stops endless redelivery. Database and
     broker hiccups are retried with backoff; anything else fails the job with a plain message.
     """
-
-    JOB_KINDS.add(name)
 
     def decorator(fn: Callable[..., dict | None]):
         @shared_task(
@@ -240,6 +273,10 @@ def job_task(name: str, *, time_limit: int = 1800, max_retries: int = 3) -> Call
             return job_id
 
         run.job_function = fn
+        registered = _KINDS.get(name)
+        if registered is not None and registered.job_function.__qualname__ != fn.__qualname__:
+            raise ValueError(f"job kind {name!r} registered twice")
+        _KINDS[name] = run
         return run
 
     return decorator

@@ -51,6 +51,13 @@ def validate_ags(value: str) -> None:
         )
 
 
+class MunicipalityScopedQuerySet(models.QuerySet):
+    """Base of the querysets of rows that belong to one municipality (a ``municipality`` foreign key)."""
+
+    def for_municipality(self, municipality: "Municipality"):
+        return self.filter(municipality=municipality)
+
+
 class MunicipalityQuerySet(models.QuerySet):
     def for_user(self, user) -> "MunicipalityQuerySet":
         """Municipalities the user may see: their memberships (superusers: all)."""

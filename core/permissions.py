@@ -11,6 +11,7 @@ from functools import cached_property, wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -131,10 +132,39 @@ class MunicipalityAccess(BasePermission):
 
 
 class MunicipalityScoped:
-    """Mixin for API views under ``municipalities/<slug>/``: ``MunicipalityAccess`` checks membership and
-    the capability of the request method; ``self.municipality`` is the municipality it resolved."""
+    """Base of every API view under ``municipalities/<slug>/`` (put it before the DRF view classes).
+
+    ``MunicipalityAccess`` checks membership and the capability of the request method;
+    ``self.municipality`` is the municipality it resolved. A list/detail view defines
+    ``municipality_queryset()`` (the rows of ``self.municipality``) instead of ``get_queryset``; serializers
+    find the municipality in their context. The base alone knows about schema generation
+    (drf-spectacular's ``swagger_fake_view``: no user, no municipality), so views never check for it.
+    """
 
     permission_classes = [MunicipalityAccess]
+
+    @property
+    def schema_only(self) -> bool:
+        """True while drf-spectacular builds the schema (a fake view without a real request)."""
+        return getattr(self, "swagger_fake_view", False)
+
+    def municipality_queryset(self) -> QuerySet:
+        """The endpoint's rows of ``self.municipality``; views with a queryset override this."""
+        return super().get_queryset()  # type: ignore[misc]
+
+    def get_queryset(self) -> QuerySet:
+        if self.schema_only:
+            queryset = getattr(self, "queryset", None)
+            if queryset is None:
+                queryset = self.get_serializer_class().Meta.model.objects  # type: ignore[attr-defined]
+            return queryset.none()
+        return self.municipality_queryset()
+
+    def get_serializer_context(self) -> dict:
+        context = super().get_serializer_context()  # type: ignore[misc]
+        if not self.schema_only:
+            context["municipality"] = self.municipality
+        return context
 
     @cached_property
     def municipality(self) -> Municipality:

@@ -1,9 +1,10 @@
-"""Write operations of the core app: municipalities and memberships."""
+"""Write operations of the core app: municipalities, memberships, the worker self-test."""
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from core.models import Membership, Municipality
+from core.jobs import job_start
+from core.models import Job, Membership, Municipality
 
 
 @transaction.atomic
@@ -47,3 +48,15 @@ def membership_set(
         user=user, municipality=municipality, defaults={"role": role}
     )
     return membership
+
+
+def selftest_start(
+    *, municipality: Municipality | None, requested_by, steps: int = 5, step_seconds: float = 0.5
+) -> Job:
+    """Start the worker self-test job (admins check that background processing works end to end)."""
+    return job_start(
+        "core.selftest",
+        municipality=municipality,
+        requested_by=requested_by,
+        params={"steps": steps, "step_seconds": step_seconds},
+    )

@@ -4,12 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from core import selectors
-from core.jobs import job_create, job_enqueue
+from core import selectors, services
 from core.models import Job
 from core.navigation import overview_panels
 from core.permissions import Capability, can, municipality_required, visible_municipalities
-from core.tasks import selftest
 
 
 @login_required
@@ -51,11 +49,5 @@ def job_detail(request, job_id: int):
 @require_POST
 @municipality_required(Capability.MANAGE)
 def selftest_start(request, municipality):
-    job = job_create(
-        kind="core.selftest",
-        municipality=municipality,
-        requested_by=request.user,
-        params={"steps": 5, "step_seconds": 0.5},
-    )
-    job_enqueue(job, selftest)
+    job = services.selftest_start(municipality=municipality, requested_by=request.user)
     return redirect("job-detail", job_id=job.pk)

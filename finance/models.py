@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Municipality
+from core.models import Municipality, MunicipalityScopedQuerySet
 from finance.importing import reference
 
 # Stored values of the pure importer, so the database and the parser use the same words.
@@ -93,10 +93,7 @@ class ImportProfile(models.Model):
         return self.name
 
 
-class BudgetVersionQuerySet(models.QuerySet):
-    def for_municipality(self, municipality: Municipality) -> BudgetVersionQuerySet:
-        return self.filter(municipality=municipality)
-
+class BudgetVersionQuerySet(MunicipalityScopedQuerySet):
     def latest_per_dataset(self) -> BudgetVersionQuerySet:
         """The newest version of every dataset (what the explorer and ``budget_summary`` show by default)."""
         newest = (

@@ -8,11 +8,12 @@ index, names from the small per-version product and account tables.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Max, Min, QuerySet, Sum
 
 from core.models import Municipality
 from finance.importing.reference import RESULTS, REVENUE, product_area_name, scheme_for_land
@@ -308,3 +309,155 @@ def latest_plan_summary(municipality: Municipality) -> dict[str, Any] | None:
     chosen = default_slice(overview)
     row = next((r for r in overview if (r["year"], r["phase"]) == chosen), None)
     return {"version": version, "row": row}
+
+
+# -- read API for the apps above finance (planning) ------------------------------------------------------
+# Planning reads budget data only through these functions (and ``finance.vocabulary``); they return
+# querysets of versions or plain values, so the tables behind them (rollup, lines) can change.
+BudgetItem = tuple[str, str, str, str, str]  # area, product group, product code, account group, direction
+
+
+def versions_by_import(municipality: Municipality) -> QuerySet[BudgetVersion]:
+    """Versions of the municipality, the most recently imported first (with their dataset)."""
+    return (
+        BudgetVersion.objects.filter(municipality=municipality)
+        .select_related("dataset")
+        .order_by("-uploaded_at", "-pk")
+    )
+
+
+def newest_version_ids(municipalities) -> dict[int, int]:
+    """municipality id -> id of its most recently imported version (one query)."""
+    newest: dict[int, int] = {}
+    for vid, mid in (
+        BudgetVersion.objects.filter(municipality__in=municipalities)
+        .order_by("municipality_id", "-uploaded_at", "-pk")
+        .values_list("pk", "municipality_id")
+    ):
+        newest.setdefault(mid, vid)
+    return newest
+
+
+def versions_with_rows(versions: QuerySet[BudgetVersion], *, phase: str, statement: str) -> QuerySet:
+    """The versions among ``versions`` that hold rows of this phase and statement (rollup or lines)."""
+    with_rollup = versions.filter(
+        pk__in=BudgetRollup.objects.filter(phase=phase, statement=statement).values("version_id")
+    )
+    if with_rollup.exists():
+        return with_rollup
+    return versions.filter(
+        pk__in=BudgetLine.objects.filter(phase=phase, statement=statement).values("version_id")
+    )
+
+
+def account_group_sums(
+    version_ids, *, phase: str, statement: str = RESULTS
+) -> list[tuple[int, int, str | None, str, Decimal]]:
+    """(version id, year, account group, direction, amount) summed in the database, from the rollup
+    (the lines for versions without one)."""
+    ids = list(version_ids)
+    if not ids:
+        return []
+    with_rollup = set(
+        BudgetRollup.objects.filter(version_id__in=ids).values_list("version_id", flat=True).distinct()
+    )
+    queries = [BudgetRollup.objects.filter(version_id__in=with_rollup)]
+    if set(ids) - with_rollup:
+        queries.append(BudgetLine.objects.filter(version_id__in=set(ids) - with_rollup))
+    out = []
+    for query in queries:
+        rows = (
+            query.filter(phase=phase, statement=statement)
+            .values("version_id", "year", "account_group", "direction")
+            .annotate(total=Sum("amount"))
+            .order_by()
+        )
+        out += [
+            (r["version_id"], r["year"], r["account_group"], r["direction"], r["total"] or ZERO) for r in rows
+        ]
+    return out
+
+
+def account_sums(
+    version_ids, *, phase: str, statement: str, direction: str, account_group: str, account_prefix: str
+) -> dict[tuple[int, int], Decimal]:
+    """(version id, year) -> sum of the lines whose account code starts with ``account_prefix``."""
+    rows = (
+        BudgetLine.objects.filter(
+            version_id__in=list(version_ids),
+            phase=phase,
+            statement=statement,
+            direction=direction,
+            account_group=account_group,
+            account_code__startswith=account_prefix,
+        )
+        .values("version_id", "year")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    return {(r["version_id"], r["year"]): r["total"] or ZERO for r in rows}
+
+
+def result_sums_by_item(
+    *, version_ids, years, phases
+) -> dict[tuple[int, int, str], list[tuple[BudgetItem, Decimal]]]:
+    """(version id, year, phase) -> [(item, amount)] of the results statement, one row per product x
+    account group x direction, ordered (the projection's base-year items; one query for a batch)."""
+    sums: dict[tuple[int, int, str], list[tuple[BudgetItem, Decimal]]] = defaultdict(list)
+    rows = (
+        BudgetRollup.objects.filter(
+            version_id__in=list(version_ids), statement=RESULTS, year__in=list(years), phase__in=list(phases)
+        )
+        .values(
+            "version_id",
+            "year",
+            "phase",
+            "area",
+            "product_group",
+            "product_code",
+            "account_group",
+            "direction",
+        )
+        .annotate(total=Sum("amount"))
+        .order_by("version_id", "year", "phase", "area", "product_code", "account_group", "direction")
+    )
+    for row in rows.iterator(chunk_size=20_000):
+        item = (
+            row["area"],
+            row["product_group"],
+            row["product_code"],
+            row["account_group"],
+            row["direction"],
+        )
+        sums[(row["version_id"], row["year"], row["phase"])].append((item, row["total"]))
+    return sums
+
+
+def latest_year(
+    version: BudgetVersion | None, *, phase: str | None = None, statement: str = RESULTS
+) -> int | None:
+    """The last year of this phase (any phase: None) and statement in the version's rollup."""
+    if version is None:
+        return None
+    rows = BudgetRollup.objects.filter(version=version, statement=statement)
+    return (rows.filter(phase=phase) if phase else rows).aggregate(y=Max("year"))["y"]
+
+
+def first_year(version: BudgetVersion | None, *, phase: str, statement: str = RESULTS) -> int | None:
+    """The first year of this phase and statement in the version's rollup."""
+    if version is None:
+        return None
+    rows = BudgetRollup.objects.filter(version=version, statement=statement, phase=phase)
+    return rows.aggregate(y=Min("year"))["y"]
+
+
+def product_sums(version: BudgetVersion, *, year: int, phase: str, direction: str) -> QuerySet:
+    """Rows {area, product_group, product_code, today} of one year of the results statement."""
+    return (
+        BudgetRollup.objects.filter(
+            version=version, statement=RESULTS, phase=phase, year=year, direction=direction
+        )
+        .values("area", "product_group", "product_code")
+        .annotate(today=Sum("amount"))
+        .order_by("area", "product_group", "product_code")
+    )

@@ -30,7 +30,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from core.jobs import job_create, job_enqueue
+from core.imports import issue_json
+from core.jobs import job_start
 from core.models import Job, Municipality
 from finance import selectors
 from finance.bulkload import LineWriter
@@ -87,18 +88,6 @@ class ImportOutcome:
             "dataset": self.version.dataset.name if self.version else None,
             "warnings": [issue_json(i) for i in self.warnings],
         }
-
-
-def issue_json(issue: ImportIssue) -> dict[str, Any]:
-    """An importer problem as the CLI and the API report it (German message, English alongside)."""
-    return {
-        "line": issue.line,
-        "column": issue.column,
-        "value": issue.value,
-        "message": issue.message_de,
-        "message_en": issue.message_en,
-        "code": issue.code,
-    }
 
 
 def totals_json(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -584,15 +573,13 @@ def budget_upload_start(
 
     Without a mapping the job uses ``profile``, else the saved profile matching the file's header,
     else the proposal (as the CLI does)."""
-    from finance.tasks import import_budget  # the task module imports this one
-
     with transaction.atomic():
         if mapping is not None and profile_name:
             profile = profile_save(
                 municipality=upload.municipality, name=profile_name, mapping=mapping, user=user
             )
-        job = job_create(
-            kind="finance.import_budget",
+        job = job_start(
+            "finance.import_budget",
             municipality=upload.municipality,
             requested_by=user,
             params={
@@ -608,7 +595,6 @@ def budget_upload_start(
         )
         BudgetUpload.objects.filter(pk=upload.pk).update(job=job, status=BudgetUpload.Status.IMPORTING)
         upload.job, upload.status = job, BudgetUpload.Status.IMPORTING
-        job_enqueue(job, import_budget)
     return job
 
 

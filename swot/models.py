@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Municipality
+from core.models import Municipality, MunicipalityScopedQuerySet
 from swot import logic
 
 
@@ -30,9 +30,8 @@ class Phase(models.TextChoices):
     DERIVE = "derive", _("Strategien ableiten")
 
 
-class BoardQuerySet(models.QuerySet):
-    def for_municipality(self, municipality: Municipality) -> BoardQuerySet:
-        return self.filter(municipality=municipality)
+class BoardQuerySet(MunicipalityScopedQuerySet):
+    """Boards: ``for_municipality`` from the core base."""
 
 
 class Board(models.Model):

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.jobs import job_create, job_enqueue
 from core.models import Job
 from core.permissions import Capability, capabilities_of, municipality_required
 from swot import exports, selectors, services
@@ -28,7 +27,6 @@ from swot.errors import BoardError
 from swot.forms import BoardForm, GuestJoinForm, InviteForm
 from swot.labels import board_labels
 from swot.models import Board, Quadrant
-from swot.tasks import export_board
 
 
 @municipality_required()
@@ -244,13 +242,7 @@ def export_start(request, slug, pk, fmt):
     board, actor = _board_actor(request, slug, pk)
     if actor.is_guest or fmt not in exports.BINARY_FORMATS:
         raise Http404
-    job = job_create(
-        kind="swot.export",
-        municipality=board.municipality,
-        requested_by=request.user,
-        params={"board_id": board.pk, "fmt": fmt, "user_id": request.user.pk},
-    )
-    job_enqueue(job, export_board)
+    job = services.board_export_start(board=board, fmt=fmt, user=request.user)
     return redirect("swot:export-job", slug=slug, pk=pk, job_id=job.pk)
 
 

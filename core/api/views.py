@@ -1,6 +1,5 @@
 """REST endpoints of the core app: municipalities, their members, background jobs."""
 
-from django.utils.module_loading import autodiscover_modules
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -8,10 +7,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.serializers import JobSerializer, MembershipSerializer, MunicipalitySerializer
-from core.jobs import JOB_KINDS, job_create, job_enqueue, jobs_fail_stale
+from core.jobs import job_registered_kinds, jobs_fail_stale
 from core.models import Job, Membership
 from core.permissions import Capability, MunicipalityAccess, municipality_for, visible_municipalities
-from core.tasks import selftest
+from core.services import selftest_start
 
 
 class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
@@ -45,19 +44,12 @@ class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
     def selftest(self, request, slug=None):
         """Start the worker self-test job (admins)."""
         municipality = municipality_for(request.user, slug, Capability.MANAGE)
-        job = job_create(
-            kind="core.selftest",
-            municipality=municipality,
-            requested_by=request.user,
-            params={"steps": 5, "step_seconds": 0.5},
-        )
-        job_enqueue(job, selftest)
+        job = selftest_start(municipality=municipality, requested_by=request.user)
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
 def _job_kinds() -> list[tuple[str, str]]:
-    autodiscover_modules("tasks")  # every app's @job_task declarations (imported once, then cached)
-    return [(kind, kind) for kind in sorted(JOB_KINDS)]
+    return [(kind, kind) for kind in sorted(job_registered_kinds())]
 
 
 class JobFilter(filters.FilterSet):

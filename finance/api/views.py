@@ -50,9 +50,6 @@ class MunicipalityScoped(BaseMunicipalityScoped):
 
     write_capability = Capability.EDIT_BUDGET
 
-    def _fake(self) -> bool:
-        return getattr(self, "swagger_fake_view", False)
-
 
 @extend_schema(parameters=[SLUG_PARAMETER])
 class DatasetViewSet(
@@ -67,7 +64,7 @@ class DatasetViewSet(
     serializer_class = BudgetDatasetSerializer
 
     def get_queryset(self):
-        if self._fake():
+        if self.schema_only:
             return BudgetDataset.objects.none()
         return (
             BudgetDataset.objects.filter(municipality=self.municipality)
@@ -95,7 +92,7 @@ class VersionViewSet(
         return BudgetVersionDetailSerializer if self.action == "retrieve" else BudgetVersionSerializer
 
     def get_queryset(self):
-        if self._fake():
+        if self.schema_only:
             return BudgetVersion.objects.none()
         return selectors.versions_of(self.municipality)
 
@@ -116,7 +113,7 @@ class LineViewSet(MunicipalityScoped, mixins.ListModelMixin, viewsets.GenericVie
     filterset_class = BudgetLineFilter
 
     def get_queryset(self):
-        if self._fake():
+        if self.schema_only:
             return BudgetLine.objects.none()
         requested = query_id(self.request, "version")
         if requested is not None:
@@ -155,13 +152,13 @@ class ProfileViewSet(MunicipalityScoped, viewsets.ModelViewSet):
     serializer_class = ImportProfileSerializer
 
     def get_queryset(self):
-        if self._fake():
+        if self.schema_only:
             return selectors.ImportProfile.objects.none()
         return selectors.profiles_of(self.municipality)
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        if not self._fake():
+        if not self.schema_only:
             context["municipality"] = self.municipality
         return context
 
@@ -194,7 +191,7 @@ class UploadViewSet(
     parser_classes = [MultiPartParser, FormParser]
 
     def get_queryset(self):
-        if self._fake():
+        if self.schema_only:
             return BudgetUpload.objects.none()
         return BudgetUpload.objects.filter(municipality=self.municipality).select_related(
             "job", "job__municipality"

@@ -199,31 +199,54 @@ DEFAULT_TAX_GROWTH = 0.03
 PERSONNEL_GROUPS = ("50", "51")
 
 
-def growth_rates_for_accounts(
+#: Interest (Zinsen, NKF group 55) stays nominally constant: the status quo keeps today's debt.
+FLAT_GROUPS = ("55",)
+#: Länder whose chart of accounts is not numbered like the NKF (NKHR Baden-Württemberg: 3 revenue,
+#: 4 expense), with their personnel groups: the NKF account-group rules (wages, interest, account-group
+#: drivers) do not apply there.
+NON_NKF_PERSONNEL_GROUPS: Mapping[str, tuple[str, ...]] = {"BW": ("40", "41")}
+REVENUE_SIGN, EXPENSE_SIGN = 1.0, -1.0
+
+
+def is_nkf(land: str | None) -> bool:
+    """Whether the Land's municipalities book on the NKF chart of accounts (the account-group rules apply)."""
+    return land not in NON_NKF_PERSONNEL_GROUPS
+
+
+def item_growth_rates(
     account_groups: Sequence[str | int],
+    direction: npt.ArrayLike,
     *,
     inflation: float = DEFAULT_INFLATION,
     wage_growth: float = DEFAULT_WAGE_GROWTH,
     revenue_growth: Mapping[str, float] | None = None,
-    personnel_groups: Sequence[str] = PERSONNEL_GROUPS,
+    land: str | None = None,
 ) -> np.ndarray:
-    """Annual growth rate per item from its NKF account group (first two digits of the account).
+    """Annual growth rate per item from its account group (first two digits) and direction.
 
-    Personnel groups (50, 51) grow with wages, groups in ``revenue_growth`` (default {"40": 3 %},
-    Steuern) with their own rate, everything else with inflation. Other charts of accounts (NKHR in
-    Baden-Württemberg) pass their own ``personnel_groups`` and ``revenue_growth``.
+    Personnel expense (NKF 50, 51; the Land's own groups outside the NKF) grows with wages, revenue of
+    the groups in ``revenue_growth`` (default {"40": 3 %}, Steuern) with their rate, interest expense
+    (NKF 55) not at all, everything else with inflation. Direction-aware (``direction`` +1 revenue,
+    -1 expense, as in ``project_status_quo``), so a revenue rule never hits an expense group of the same
+    number. The one growth rule: production (``planning.engine.scenarios``) and the benchmark use it.
     """
-    revenue = {"40": DEFAULT_TAX_GROWTH} if revenue_growth is None else dict(revenue_growth)
-    personnel = set(personnel_groups)
-    rates = np.empty(len(account_groups), dtype=np.float64)
+    revenue = (
+        {"40": DEFAULT_TAX_GROWTH}
+        if revenue_growth is None
+        else {str(k): v for k, v in revenue_growth.items()}
+    )
+    personnel = set(NON_NKF_PERSONNEL_GROUPS.get(land or "", PERSONNEL_GROUPS))
+    flat = set(FLAT_GROUPS) if is_nkf(land) else set()
+    signs = np.broadcast_to(np.asarray(direction, dtype=np.float64), (len(account_groups),))
+    rates = np.full(len(account_groups), float(inflation), dtype=np.float64)
     for j, account in enumerate(account_groups):
         group = str(account).strip()[:2]
-        if group in personnel:
+        if signs[j] < 0 and group in personnel:
             rates[j] = wage_growth
-        elif group in revenue:
-            rates[j] = revenue[group]
-        else:
-            rates[j] = inflation
+        elif signs[j] < 0 and group in flat:
+            rates[j] = 0.0
+        elif signs[j] > 0 and group in revenue:
+            rates[j] = float(revenue[group])
     return rates
 
 

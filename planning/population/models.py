@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Municipality
+from core.models import Municipality, MunicipalityScopedQuerySet
 from planning.engine.population import (
     AgeBand,
 )
@@ -18,10 +18,7 @@ from planning.engine.population import (
 __all__ = ["MigrationCount", "PopulationCount", "PopulationMovement", "PopulationSeries"]
 
 
-class PopulationSeriesQuerySet(models.QuerySet):
-    def for_municipality(self, municipality: Municipality) -> PopulationSeriesQuerySet:
-        return self.filter(municipality=municipality)
-
+class PopulationSeriesQuerySet(MunicipalityScopedQuerySet):
     def projections(self) -> PopulationSeriesQuerySet:
         """Official or Spielraum projections (what a scenario may use), not the actual population."""
         return self.exclude(kind=PopulationSeries.Kind.ACTUAL)

@@ -112,26 +112,3 @@ def population_overview(municipality: Municipality) -> list[dict[str, Any]]:
 
 def movements_of(municipality: Municipality) -> QuerySet[PopulationMovement]:
     return PopulationMovement.objects.filter(municipality=municipality).order_by("year")
-
-
-def combined_population(
-    projection: PopulationTable, actual: PopulationTable | None, years: Sequence[int]
-) -> tuple[tuple[AgeBand, ...], np.ndarray]:
-    """Population (A, len(years)) on the projection's bands: actual counts where the projection does not
-    reach back (a budget base year before the projection's base year), projected counts otherwise.
-
-    Raises ValueError naming the missing years.
-    """
-    bands = projection.bands
-    columns: list[np.ndarray] = []
-    missing: list[int] = []
-    for year in years:
-        if year in projection.years:
-            columns.append(projection.for_year(year))
-        elif actual is not None and year in actual.years:
-            columns.append(reband(actual.for_year(year), actual.bands, bands))
-        else:
-            missing.append(year)
-    if missing:
-        raise ValueError(", ".join(str(y) for y in missing))
-    return bands, np.column_stack(columns)

@@ -21,6 +21,7 @@ import numpy as np
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.imports import REJECTED, ImportOutcome
 from core.models import Municipality
 from planning.engine.cohort import (
     DEFAULT_TFR,
@@ -64,41 +65,28 @@ GENESIS_BANDS: tuple[AgeBand, ...] = tuple(
 _GENESIS_ROW = re.compile(r"^\s*\d{2}\.\d{2}\.\d{4};\d{5,8};", re.MULTILINE)
 
 
-def issue_json(issue: PopulationIssue) -> dict[str, Any]:
-    return {
-        "line": issue.line,
-        "column": issue.column,
-        "value": issue.value,
-        "message": issue.message_de,
-        "message_en": issue.message_en,
-    }
-
-
 def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else round(float(value), 6)
 
 
 @dataclass
-class PopulationImportOutcome:
+class PopulationImportOutcome(ImportOutcome):
     """What a population import did: ``imported``, ``unchanged`` or ``rejected`` (nothing stored)."""
 
-    status: str
+    errors: list[PopulationIssue] = field(default_factory=list)
     series: PopulationSeries | None = None
     table: PopulationTable | None = None
-    errors: list[PopulationIssue] = field(default_factory=list)
     source_format: str = ""
 
-    @property
-    def ok(self) -> bool:
-        return self.status != "rejected"
-
     def to_json(self) -> dict[str, Any]:
-        """The documented JSON shape (CLI ``--json``, API)."""
-        if not self.ok or self.table is None:
-            return {"status": "rejected", "errors": [issue_json(i) for i in self.errors]}
+        if self.table is None:  # nothing was read: reported like a rejection
+            return ImportOutcome(REJECTED, self.errors).to_json()
+        return super().to_json()
+
+    def payload_json(self) -> dict[str, Any]:
         table = self.table
+        assert table is not None
         return {
-            "status": self.status,
             "format": self.source_format,
             "kind": self.series.kind if self.series else "",
             "variant": self.series.variant if self.series else "",
@@ -227,25 +215,18 @@ def population_series_delete(*, series: PopulationSeries) -> None:
 
 # -- movements ------------------------------------------------------------------------------------------
 @dataclass
-class MovementsImportOutcome:
+class MovementsImportOutcome(ImportOutcome):
     """What a movements import did; ``kind`` is ``vital`` (births, deaths, migration totals),
     ``migration_in`` or ``migration_out`` (by age group)."""
 
-    status: str
+    errors: list[PopulationIssue] = field(default_factory=list)
     kind: str = ""
     years: list[int] = field(default_factory=list)
     age_groups: list[str] = field(default_factory=list)
     totals: dict[str, dict[str, int | float]] = field(default_factory=dict)
-    errors: list[PopulationIssue] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        return self.status != "rejected"
-
-    def to_json(self) -> dict[str, Any]:
-        if not self.ok:
-            return {"status": "rejected", "errors": [issue_json(i) for i in self.errors]}
-        data: dict[str, Any] = {"status": self.status, "kind": self.kind, "years": self.years}
+    def payload_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"kind": self.kind, "years": self.years}
         if self.age_groups:
             data["age_groups"] = self.age_groups
         data["by_year"] = self.totals

@@ -2,7 +2,7 @@
 
 Charts get plain lists (floats; the browser switches between absolute / per inhabitant and nominal /
 real with the population and price index sent alongside, see static/planning/projection.js). Downloads
-reuse finance's formula-injection-safe CSV/XLSX writers (``finance.exports``).
+reuse the formula-injection-safe CSV/XLSX writers (``core.downloads``).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from django.http import HttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from finance.exports import csv_response, xlsx_response
-from finance.importing.reference import product_area_name
+from core.downloads import csv_response, xlsx_response
+from finance.vocabulary import product_area_name
 from planning.models import ProjectionYear, Scenario
 from planning.population.charts import chart_labels
 from planning.projection import selectors as sel

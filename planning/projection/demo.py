@@ -124,9 +124,9 @@ def load_projection_demo(municipality: Municipality) -> None:
 
 
 def _scenarios(municipality: Municipality, population: PopulationSeries | None) -> None:
-    from finance.models import BudgetVersion
+    from finance.selectors import versions_by_import
 
-    version = BudgetVersion.objects.filter(municipality=municipality).order_by("-uploaded_at", "-pk").first()
+    version = versions_by_import(municipality).first()
     if version is None or population is None:
         logger.info("projection demo: no budget version or population yet, scenarios skipped")
         return

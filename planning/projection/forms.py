@@ -13,6 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import revision_field
+from finance import selectors as finance_selectors
 from planning.engine.population import (
     AgeBand,
 )
@@ -110,11 +111,7 @@ class ScenarioForm(forms.Form):
 
     def __init__(self, *args: Any, municipality, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from finance.models import BudgetVersion
-
-        self.fields["budget_version"].queryset = BudgetVersion.objects.filter(
-            municipality=municipality
-        ).select_related("dataset")
+        self.fields["budget_version"].queryset = finance_selectors.versions_of(municipality)
         self.fields["population"].queryset = PopulationSeries.objects.for_municipality(
             municipality
         ).projections()

@@ -12,7 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Municipality
+from core.models import Municipality, MunicipalityScopedQuerySet
 from planning.engine.task_types import TaskType
 from planning.population.models import PopulationSeries
 
@@ -118,10 +118,7 @@ def _default_revenue_growth() -> dict[str, float]:
     return {"40": 0.03}
 
 
-class ScenarioQuerySet(models.QuerySet):
-    def for_municipality(self, municipality: Municipality) -> ScenarioQuerySet:
-        return self.filter(municipality=municipality)
-
+class ScenarioQuerySet(MunicipalityScopedQuerySet):
     def computed(self) -> ScenarioQuerySet:
         return self.exclude(computed_at=None)
 

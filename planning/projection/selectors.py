@@ -19,6 +19,8 @@ import numpy as np
 from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from core.models import Municipality
+from finance import selectors as finance_selectors
+from finance.vocabulary import product_area_name
 from planning.models import (
     AgeProfile,
     ProjectionResult,
@@ -201,8 +203,6 @@ def _money(value: Decimal | None) -> str:
 def scenario_results_json(scenario: Scenario, *, with_areas: bool = True) -> dict[str, Any]:
     """The documented JSON of a computed scenario (CLI ``run_projection --json``, API): per year the
     projected revenue, expense and balance (nominal EUR as strings), and per product area (two queries)."""
-    from finance.importing.reference import product_area_name
-
     years = projection_years(scenario)
     data: dict[str, Any] = {
         "municipality": scenario.municipality.slug,
@@ -274,8 +274,6 @@ def room_to_act(municipality: Municipality, scenario: Scenario | None) -> dict[s
     Without a computed scenario, "today" is the latest plan year of the newest budget version and
     there is no projected column.
     """
-    from finance.models import BudgetRollup, BudgetVersion
-
     first = last = None
     if scenario is not None and scenario.computed_at is not None:
         first, last = scenario.base_year, scenario.last_year
@@ -286,25 +284,12 @@ def room_to_act(municipality: Municipality, scenario: Scenario | None) -> dict[s
             .order_by("area", "product_group", "product_code")
         )
     else:
-        version = (
-            BudgetVersion.objects.filter(municipality=municipality).order_by("-uploaded_at", "-pk").first()
-        )
-        year = (
-            BudgetRollup.objects.filter(version=version, statement="results", phase="plan").aggregate(
-                y=Max("year")
-            )["y"]
-            if version
-            else None
-        )
+        version = finance_selectors.versions_by_import(municipality).first()
+        year = finance_selectors.latest_year(version, phase="plan")
         first = year
         rows = (
-            BudgetRollup.objects.filter(
-                version=version, statement="results", phase="plan", year=year, direction=EXPENSE
-            )
-            .values("area", "product_group", "product_code")
-            .annotate(today=Sum("amount"))
-            .order_by("area", "product_group", "product_code")
-            if year
+            finance_selectors.product_sums(version, year=year, phase="plan", direction=EXPENSE)
+            if version and year
             else []
         )
     assigned = {(a.level, a.code): a.task_type for a in task_types_of(municipality)}

@@ -2,11 +2,11 @@
 
 The projection of one scenario or of a batch (all scenarios of the installation) runs in three steps:
 
-1. load: the base-year budget items from the finance rollup (product x account group x direction,
-   Ergebnisplan), the population path, the planner's age profiles, a handful of queries for the whole
-   batch;
-2. compute: ``planning.engine.projection.project_status_quo_batch`` over all scenarios at once
-   (grouped by age bands and horizon, items padded with zeros);
+1. load: the base-year budget items through finance's read API (product x account group x direction,
+   Ergebnisplan), the population path, the planner's age profiles, as plain values, a handful of
+   queries for the whole batch;
+2. compute: ``planning.engine.scenarios.project_scenarios`` applies every rule (drivers, persistence,
+   the growth rule) and runs the engine over all scenarios at once (pure, no Django);
 3. store: per municipality one transaction that replaces the scenarios' results (COPY on PostgreSQL,
    ``bulk_create`` elsewhere), so a re-run is idempotent and readers never see half a result.
 
@@ -25,57 +25,24 @@ from typing import Any
 
 import numpy as np
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from core.jobs import job_create, job_enqueue
+from core.jobs import job_start
 from core.models import Job, Municipality
-from finance.importing.reference import EXPENSE, RESULTS, REVENUE
-from finance.models import BudgetRollup, BudgetVersion
-from planning.engine.population import (
-    AgeBand,
-    PopulationTable,
-)
-from planning.engine.projection import (
-    PERSONNEL_GROUPS,
-    TARGET_GROUPS,
-    default_driver,
-    profile_from_shares,
-    project_status_quo_batch,
-    round_cents,
-)
+from finance import selectors as finance_selectors
+from finance.models import BudgetVersion
+from finance.vocabulary import REVENUE
+from planning.engine.population import AgeBand, PopulationTable, combined_population
+from planning.engine.projection import EXPENSE_SIGN, FLAT_GROUPS, REVENUE_SIGN, TARGET_GROUPS
+from planning.engine.scenarios import DriverChoice, Item, ScenarioData, ScenarioOutput, project_scenarios
 from planning.models import AgeProfile, PopulationSeries, ProjectionResult, ProjectionYear, Scenario
-from planning.population.selectors import combined_population, population_tables
+from planning.population.selectors import population_tables
 from planning.projection.models import ProfileLevel, TaskTypeAssignment
 
-#: Interest (Zinsen, group 55) stays nominally constant: the status quo keeps today's debt.
-FLAT_GROUPS = ("55",)
 #: Demographic ratios are stored to 6 decimals (enough to explain a line; shorter COPY text).
 RATIO_DECIMALS = 6
-#: Länder whose chart of accounts is not numbered like the NKF (NKHR Baden-Württemberg: 3 revenue,
-#: 4 expense): the NKF account-group rules (wages, interest, account-group drivers) are not applied there;
-#: personnel accounts of the NKHR are groups 40 and 41.
-NON_NKF_LANDS = {"BW": ("40", "41")}
-
-
-def item_growth_rates(scenario: Scenario, items: Sequence[Item]) -> np.ndarray:
-    """Annual growth per item by account group and direction: personnel expense (NKF 50, 51) with wages,
-    revenue groups listed in ``revenue_growth`` with their rate, interest expense (55) flat, everything
-    else with inflation. Direction-aware, so a revenue rule never hits an expense group of the same
-    number (the engine's ``growth_rates_for_accounts`` looks at the group only)."""
-    personnel = NON_NKF_LANDS.get(scenario.municipality.land, PERSONNEL_GROUPS)
-    flat = () if scenario.municipality.land in NON_NKF_LANDS else FLAT_GROUPS
-    revenue = {str(k): float(v) for k, v in (scenario.revenue_growth or {}).items()}
-    rates = np.full(len(items), float(scenario.inflation))
-    for j, (_area, _group, _product, account_group, direction) in enumerate(items):
-        if direction == EXPENSE and account_group in personnel:
-            rates[j] = float(scenario.wage_growth)
-        elif direction == EXPENSE and account_group in flat:
-            rates[j] = 0.0
-        elif direction == REVENUE and account_group in revenue:
-            rates[j] = revenue[account_group]
-    return rates
 
 
 class ProjectionError(ValueError):
@@ -115,11 +82,7 @@ SCENARIO_FIELDS = (
 
 def default_base_year(version: BudgetVersion | None, phase: str = "plan") -> int | None:
     """The first year of ``phase`` in the version's Ergebnisplan (the budget year), else its last year."""
-    if version is None:
-        return None
-    years = BudgetRollup.objects.filter(version=version, statement=RESULTS)
-    first = years.filter(phase=phase).order_by("year").values_list("year", flat=True).first()
-    return first or years.order_by("-year").values_list("year", flat=True).first()
+    return finance_selectors.first_year(version, phase=phase) or finance_selectors.latest_year(version)
 
 
 def _check_ownership(municipality: Municipality, values: Mapping[str, Any]) -> None:
@@ -270,114 +233,25 @@ def task_type_reset(*, municipality: Municipality, level: str, code: str) -> Non
 
 
 # -- load -----------------------------------------------------------------------------------------------
-Item = tuple[str, str, str, str, str]  # area, product group, product code, account group, direction
-
-
-@dataclass
-class ScenarioInputs:
-    """Everything the engine needs for one scenario, as arrays."""
-
-    scenario: Scenario
-    years: list[int]
-    bands: tuple[AgeBand, ...]
-    population: np.ndarray  # (A, T+1)
-    items: list[Item]
-    base: np.ndarray  # (J,)
-    profiles: np.ndarray  # (J, A)
-    drivers: list[str]
-    growth: np.ndarray  # (J,)
-    persistence: np.ndarray  # (J,)
-    direction: np.ndarray  # (J,)
-    price_index: np.ndarray  # (T+1,) general inflation, for real values
-    warnings: list[str] = field(default_factory=list)
-
-
-def _band_weights(table: Mapping[str, float], bands: Sequence[AgeBand]) -> np.ndarray:
-    """Per-capita weights given on other age bands -> the population's bands (mean over each band's
-    years, the open band counted as 15 years like everywhere else)."""
-    source = [(AgeBand.parse(label), float(w)) for label, w in table.items()]
-    return np.array(
-        [sum(w * b.overlap_years(s.lo, s.hi) for s, w in source) / b.split_width for b in bands], dtype=float
+def _driver_choice(profile: AgeProfile) -> DriverChoice:
+    return DriverChoice(
+        target_group=profile.target_group,
+        shares=profile.shares or None,
+        weights=profile.weights or None,
+        persistence=None if profile.persistence is None else float(profile.persistence),
     )
 
 
-def _resolve_driver(
-    item: Item, assigned: Mapping[tuple[str, str], AgeProfile]
-) -> tuple[AgeProfile | None, Any, float]:
-    """The planner's assignment (product > product group > account group > area) or the engine default;
-    returns (assignment or None, default shares, default persistence)."""
-    area, group, product, account_group, _direction = item
-    for level, code in (
-        (ProfileLevel.PRODUCT, product),
-        (ProfileLevel.PRODUCT_GROUP, group),
-        (ProfileLevel.ACCOUNT_GROUP, account_group),
-        (ProfileLevel.AREA, area),
-    ):
-        if code and (level, code) in assigned:
-            profile = assigned[(level, code)]
-            try:
-                fallback = default_driver(area, account_group).persistence
-            except (KeyError, ValueError):
-                fallback = 0.0
-            return profile, None, fallback
-    try:
-        default = default_driver(area, account_group)
-    except (KeyError, ValueError):  # no NRW product area (other Land, or unassigned lines)
-        return None, "keine", 0.0
-    return None, default.shares, default.persistence
-
-
-def _profile_vector(
-    profile: AgeProfile | None, shares: Any, bands: Sequence[AgeBand], base_pop: np.ndarray
-) -> tuple[np.ndarray, str]:
-    if profile is not None:
-        if profile.target_group:
-            shares = profile.target_group
-        elif profile.shares:
-            shares = {k: float(v) for k, v in profile.shares.items()}
-        elif profile.weights:
-            return _band_weights(profile.weights, bands), "table"
-        else:
-            shares = "keine"
-    if isinstance(shares, str):
-        return profile_from_shares(shares, bands, base_pop), shares
-    return profile_from_shares(shares, bands, base_pop), "mix"
-
-
-def scenario_inputs_load(scenarios: Sequence[Scenario]) -> tuple[list[ScenarioInputs], dict[int, str]]:
-    """Load the inputs of many scenarios with a fixed number of queries; returns (inputs, errors by
-    scenario id)."""
+def scenario_inputs_load(scenarios: Sequence[Scenario]) -> tuple[list[ScenarioData], dict[int, str]]:
+    """Load what the engine needs for many scenarios, as plain values, with a fixed number of queries;
+    returns (data, errors by scenario id)."""
     errors: dict[int, str] = {}
     scenarios = list(scenarios)
-    versions = {s.budget_version_id for s in scenarios if s.budget_version_id}
-    base_years = {s.base_year for s in scenarios}
-    sums: dict[tuple[int, int, str], list[tuple[Item, Decimal]]] = defaultdict(list)
-    rows = (
-        BudgetRollup.objects.filter(
-            version_id__in=versions, statement=RESULTS, year__in=base_years, phase__in=["plan", "actual"]
-        )
-        .values(
-            "version_id",
-            "year",
-            "phase",
-            "area",
-            "product_group",
-            "product_code",
-            "account_group",
-            "direction",
-        )
-        .annotate(total=Sum("amount"))
-        .order_by("version_id", "year", "phase", "area", "product_code", "account_group", "direction")
+    sums = finance_selectors.result_sums_by_item(
+        version_ids={s.budget_version_id for s in scenarios if s.budget_version_id},
+        years={s.base_year for s in scenarios},
+        phases=("plan", "actual"),
     )
-    for row in rows.iterator(chunk_size=20_000):
-        item = (
-            row["area"],
-            row["product_group"],
-            row["product_code"],
-            row["account_group"],
-            row["direction"],
-        )
-        sums[(row["version_id"], row["year"], row["phase"])].append((item, row["total"]))
     municipality_ids = {s.municipality_id for s in scenarios}
     actual_ids = dict(
         PopulationSeries.objects.filter(
@@ -387,14 +261,14 @@ def scenario_inputs_load(scenarios: Sequence[Scenario]) -> tuple[list[ScenarioIn
     tables = population_tables(
         [s.population_id for s in scenarios if s.population_id] + list(actual_ids.values())
     )
-    assigned: dict[int, dict[tuple[str, str], AgeProfile]] = defaultdict(dict)
+    assigned: dict[int, dict[tuple[str, str], DriverChoice]] = defaultdict(dict)
     for profile in AgeProfile.objects.filter(municipality_id__in=municipality_ids):
-        assigned[profile.municipality_id][(profile.level, profile.code)] = profile
-    inputs = []
+        assigned[profile.municipality_id][(profile.level, profile.code)] = _driver_choice(profile)
+    loaded = []
     for scenario in scenarios:
         try:
-            inputs.append(
-                _scenario_inputs(
+            loaded.append(
+                _scenario_data(
                     scenario,
                     sums.get((scenario.budget_version_id or 0, scenario.base_year, scenario.base_phase), []),
                     tables.get(scenario.population_id or 0),
@@ -404,16 +278,16 @@ def scenario_inputs_load(scenarios: Sequence[Scenario]) -> tuple[list[ScenarioIn
             )
         except ProjectionError as exc:
             errors[scenario.pk] = str(exc)
-    return inputs, errors
+    return loaded, errors
 
 
-def _scenario_inputs(
+def _scenario_data(
     scenario: Scenario,
     items_sums: list[tuple[Item, Decimal]],
     projection: PopulationTable | None,
     actual: PopulationTable | None,
-    assigned: Mapping[tuple[str, str], AgeProfile],
-) -> ScenarioInputs:
+    assigned: Mapping[tuple[str, str], DriverChoice],
+) -> ScenarioData:
     if scenario.budget_version_id is None:
         raise ProjectionError(_("Dem Szenario ist keine Haushaltsversion zugeordnet."))
     if not items_sums:
@@ -434,102 +308,22 @@ def _scenario_inputs(
             )
             % {"years": str(exc)}
         ) from exc
-    base_pop = population[:, 0]
     items = [item for item, _total in items_sums]
-    base = np.array([float(total) for _item, total in items_sums])
-    profiles, drivers, persistence, warnings = [], [], [], []
-    override = None if scenario.cost_persistence is None else float(scenario.cost_persistence)
-    nkf = scenario.municipality.land not in NON_NKF_LANDS
-    for item in items:
-        profile, shares, default_persist = _resolve_driver(
-            item if nkf else (*item[:3], "", item[4]), assigned
-        )
-        try:
-            vector, driver = _profile_vector(profile, shares, bands, base_pop)
-        except ValueError as exc:  # e.g. nobody of the group in the base year
-            warnings.append(f"{item[2] or item[0]}/{item[3]}: {exc}")
-            vector, driver = np.zeros(len(bands)), "keine"
-        profiles.append(vector)
-        drivers.append(driver)
-        if profile is not None and profile.persistence is not None:
-            persist = float(profile.persistence)
-        else:
-            persist = default_persist if item[4] == EXPENSE else 0.0
-        if override is not None and item[4] == EXPENSE:
-            persist = override
-        persistence.append(persist)
-    growth = item_growth_rates(scenario, items)
-    t = np.arange(len(years), dtype=float)
-    return ScenarioInputs(
+    return ScenarioData(
         scenario=scenario,
+        land=scenario.municipality.land,
         years=years,
         bands=bands,
         population=population,
         items=items,
-        base=base,
-        profiles=np.vstack(profiles),
-        drivers=drivers,
-        growth=growth,
-        persistence=np.array(persistence),
-        direction=np.array([1.0 if item[4] == REVENUE else -1.0 for item in items]),
-        price_index=(1.0 + float(scenario.inflation)) ** t,
-        warnings=warnings,
+        base=np.array([float(total) for _item, total in items_sums]),
+        direction=np.array([REVENUE_SIGN if item[4] == REVENUE else EXPENSE_SIGN for item in items]),
+        assigned=assigned,
+        inflation=float(scenario.inflation),
+        wage_growth=float(scenario.wage_growth),
+        revenue_growth={str(k): float(v) for k, v in (scenario.revenue_growth or {}).items()},
+        cost_persistence=None if scenario.cost_persistence is None else float(scenario.cost_persistence),
     )
-
-
-# -- compute --------------------------------------------------------------------------------------------
-@dataclass
-class ScenarioOutput:
-    """Amounts in cents (int64, (J, T+1)) and demographic ratios of one scenario."""
-
-    inputs: ScenarioInputs
-    cents: np.ndarray
-    ratio: np.ndarray
-
-
-def to_cents(amounts: np.ndarray) -> np.ndarray:
-    """EUR floats -> whole cents (int64), half-up on the shortest decimal like ``round_cents``; only the
-    rare values within 1e-6 cent of a tie go through Decimal."""
-    scaled = np.asarray(amounts, dtype=np.float64) * 100.0
-    cents = np.rint(scaled)
-    frac = np.abs(scaled - np.trunc(scaled))
-    ties = np.abs(frac - 0.5) < 1e-6
-    if ties.any():
-        exact = round_cents(np.asarray(amounts)[ties])
-        cents[ties] = [int(d * 100) for d in exact]
-    return cents.astype(np.int64)
-
-
-def projection_compute(inputs: Sequence[ScenarioInputs]) -> list[ScenarioOutput]:
-    """Run the engine over all scenarios, grouped by (age bands, horizon); items padded with zeros."""
-    groups: dict[tuple[tuple[AgeBand, ...], int], list[ScenarioInputs]] = defaultdict(list)
-    for entry in inputs:
-        groups[(entry.bands, len(entry.years))].append(entry)
-    outputs: dict[int, ScenarioOutput] = {}
-    for (bands, t1), members in groups.items():
-        m, j = len(members), max(len(e.items) for e in members)
-        base = np.zeros((m, j))
-        profiles = np.zeros((m, j, len(bands)))
-        growth, persistence = np.zeros((m, j)), np.zeros((m, j))
-        population = np.empty((m, len(bands), t1))
-        for k, e in enumerate(members):
-            n = len(e.items)
-            base[k, :n], profiles[k, :n], growth[k, :n], persistence[k, :n] = (
-                e.base,
-                e.profiles,
-                e.growth,
-                e.persistence,
-            )
-            population[k] = e.population
-        result = project_status_quo_batch(
-            base, profiles, population, growth_rates=growth, persistence=persistence
-        )
-        for k, e in enumerate(members):
-            n = len(e.items)
-            outputs[id(e)] = ScenarioOutput(
-                e, to_cents(result.amounts[k, :n]), np.array(result.demographic_ratio[k, :n])
-            )
-    return [outputs[id(e)] for e in inputs]
 
 
 # -- store ----------------------------------------------------------------------------------------------
@@ -650,10 +444,10 @@ def projection_store(outputs: Sequence[ScenarioOutput], *, use_copy: bool | None
 # -- run ------------------------------------------------------------------------------------------------
 def projection_run(*, scenario: Scenario) -> Scenario:
     """Compute one scenario now and replace its stored results; raises ProjectionError."""
-    inputs, errors = scenario_inputs_load([scenario])
+    loaded, errors = scenario_inputs_load([scenario])
     if errors:
         raise ProjectionError(errors[scenario.pk])
-    projection_store(projection_compute(inputs))
+    projection_store(project_scenarios(loaded))
     scenario.refresh_from_db()
     return scenario
 
@@ -693,10 +487,10 @@ def projection_batch(
         if scenarios is not None
         else Scenario.objects.select_related("municipality").filter(~Q(budget_version=None)).order_by("pk")
     )
-    inputs, report.errors = scenario_inputs_load(chosen)
+    loaded, report.errors = scenario_inputs_load(chosen)
     report.seconds["load"] = time.perf_counter() - start
     start = time.perf_counter()
-    outputs = projection_compute(inputs)
+    outputs = project_scenarios(loaded)
     report.seconds["compute"] = time.perf_counter() - start
     start = time.perf_counter()
     by_municipality: dict[int, list[ScenarioOutput]] = defaultdict(list)
@@ -715,23 +509,15 @@ def projection_batch(
 
 def projection_start(*, scenario: Scenario, user=None) -> Job:
     """Queue the projection of one scenario as a background job (dispatched after commit)."""
-    from planning.tasks import run_projection
-
-    job = job_create(
-        kind="planning.run_projection",
+    return job_start(
+        "planning.run_projection",
         municipality=scenario.municipality,
         requested_by=user,
         params={"scenario_id": scenario.pk},
     )
-    job_enqueue(job, run_projection)
-    return job
 
 
 def projection_batch_start(*, user=None) -> Job:
     """Queue the batch over every scenario of the installation (installation admins only; the caller
     checks). The job belongs to no municipality."""
-    from planning.tasks import run_projection_batch
-
-    job = job_create(kind="planning.run_projection_batch", municipality=None, requested_by=user, params={})
-    job_enqueue(job, run_projection_batch)
-    return job
+    return job_start("planning.run_projection_batch", municipality=None, requested_by=user, params={})

@@ -21,15 +21,14 @@ from django.views.decorators.http import require_POST
 from core.models import Job
 from core.params import optional, parse_id
 from core.permissions import Capability, municipality_required
-from finance.importing.reference import product_area_name
+from finance.vocabulary import product_area_name
 from planning.engine.projection import TARGET_GROUPS, default_driver
 from planning.engine.task_types import PRODUCT_AREA_TASK_TYPES, TASK_TYPES, TaskType
 from planning.models import AgeProfile, Scenario
 from planning.population import selectors as pop_sel
 from planning.population import services as pop_services
-from planning.projection import charts as charts
+from planning.projection import charts, services
 from planning.projection import selectors as sel
-from planning.projection import services as services
 from planning.projection.forms import (
     AgeProfileForm,
     ScenarioForm,

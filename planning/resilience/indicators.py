@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from core.models import Municipality
 from core.permissions import visible_municipalities
-from finance.importing.reference import EXPENSE, FINANCIAL, REVENUE
-from finance.models import BudgetVersion
+from finance import selectors as finance_selectors
+from finance.vocabulary import EXPENSE, FINANCIAL, REVENUE
 from planning.engine.indicators import (
     INDICATORS,
     IndicatorValue,
@@ -111,7 +111,7 @@ def indicator_table(
     sheets = {bs.year: bs for bs in balance_sheets_of(municipality)}
     notes: list[str] = []
     columns: list[IndicatorColumn] = []
-    versions = list(BudgetVersion.objects.filter(municipality=municipality).values_list("pk", flat=True))
+    versions = list(finance_selectors.versions_by_import(municipality).values_list("pk", flat=True))
     cash = operating_balance(versions, phase="actual")
     cash_by_year = {y: v for (_vid, y), v in sorted(cash.items())}
     for year, groups in actual_year_sums(municipality).items():
@@ -229,13 +229,7 @@ def comparison_table(
     ``metric`` (best first). Each municipality contributes its most recently imported version.
     Queries do not grow with the number of municipalities (one per kind of data)."""
     municipalities = list(visible_municipalities(user).order_by("name"))
-    latest: dict[int, int] = {}
-    for vid, mid in (
-        BudgetVersion.objects.filter(municipality__in=municipalities)
-        .order_by("municipality_id", "-uploaded_at", "-pk")
-        .values_list("pk", "municipality_id")
-    ):
-        latest.setdefault(mid, vid)
+    latest = finance_selectors.newest_version_ids(municipalities)
     sums = group_sums(latest.values(), phase=phase)
     years_available = sorted({y for v in sums.values() for y in v})
     if year is None:

@@ -17,7 +17,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Municipality
+from core.models import Municipality, MunicipalityScopedQuerySet
 
 __all__ = ["BalanceSheet", "ResilienceRun", "ResilienceRunYear"]
 
@@ -25,9 +25,8 @@ MONEY = {"max_digits": 17, "decimal_places": 2}
 RATE = {"max_digits": 7, "decimal_places": 4}
 
 
-class BalanceSheetQuerySet(models.QuerySet):
-    def for_municipality(self, municipality: Municipality) -> BalanceSheetQuerySet:
-        return self.filter(municipality=municipality)
+class BalanceSheetQuerySet(MunicipalityScopedQuerySet):
+    """Balance sheets: ``for_municipality`` from the core base."""
 
 
 class BalanceSheet(models.Model):
@@ -125,10 +124,7 @@ class BalanceSheet(models.Model):
         return self.investment_loans + self.liquidity_loans
 
 
-class ResilienceRunQuerySet(models.QuerySet):
-    def for_municipality(self, municipality: Municipality) -> ResilienceRunQuerySet:
-        return self.filter(municipality=municipality)
-
+class ResilienceRunQuerySet(MunicipalityScopedQuerySet):
     def succeeded(self) -> ResilienceRunQuerySet:
         return self.filter(status=ResilienceRun.Status.SUCCEEDED)
 

@@ -17,12 +17,13 @@ from itertools import pairwise
 from typing import Any
 
 import numpy as np
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from core.models import Municipality
-from finance.importing.reference import EXPENSE, RESULTS, REVENUE, scheme_for_land
-from finance.models import BudgetLine, BudgetRollup, BudgetVersion
+from finance import selectors as finance_selectors
+from finance.models import BudgetVersion
+from finance.vocabulary import EXPENSE, RESULTS, REVENUE, scheme_for_land
 from planning.engine.resilience import OpeningBalances, run_reserve_path
 from planning.engine.stress import TRADE_TAX_ACCOUNT, BasePath, DebtInfo, Group
 from planning.projection.models import Scenario
@@ -52,11 +53,7 @@ def balance_sheets_of(municipality: Municipality) -> QuerySet[BalanceSheet]:
 
 def budget_versions_of(municipality: Municipality) -> QuerySet[BudgetVersion]:
     """Versions of the municipality, the most recently imported first."""
-    return (
-        BudgetVersion.objects.filter(municipality=municipality)
-        .select_related("dataset")
-        .order_by("-uploaded_at", "-pk")
-    )
+    return finance_selectors.versions_by_import(municipality)
 
 
 def version_label(version: BudgetVersion) -> str:
@@ -69,14 +66,7 @@ def budget_version_find(municipality: Municipality, name: str | int | None = Non
     without a name, the most recently imported version that has plan years in the results statement."""
     versions = budget_versions_of(municipality)
     if name in (None, ""):
-        with_plan = (
-            versions.filter(
-                pk__in=BudgetRollup.objects.filter(phase="plan", statement=RESULTS).values("version_id")
-            ).first()
-            or versions.filter(
-                pk__in=BudgetLine.objects.filter(phase="plan", statement=RESULTS).values("version_id")
-            ).first()
-        )
+        with_plan = finance_selectors.versions_with_rows(versions, phase="plan", statement=RESULTS).first()
         if with_plan is None:
             raise ResilienceInputError(
                 _("Für %(m)s ist keine Haushaltsversion mit Planjahren (Ergebnisplan) importiert.")
@@ -103,46 +93,26 @@ def budget_version_find(municipality: Municipality, name: str | int | None = Non
 
 def group_sums(version_ids: Iterable[int], *, phase: str, statement: str = RESULTS) -> dict[int, YearSums]:
     """version id -> year -> (account group, direction) -> amount, from the rollup (lines as fallback)."""
-    ids = list(version_ids)
     out: dict[int, YearSums] = defaultdict(lambda: defaultdict(dict))
-    if not ids:
-        return out
-    with_rollup = set(
-        BudgetRollup.objects.filter(version_id__in=ids).values_list("version_id", flat=True).distinct()
-    )
-    queries = [BudgetRollup.objects.filter(version_id__in=with_rollup)]
-    if set(ids) - with_rollup:
-        queries.append(BudgetLine.objects.filter(version_id__in=set(ids) - with_rollup))
-    for query in queries:
-        rows = (
-            query.filter(phase=phase, statement=statement)
-            .values("version_id", "year", "account_group", "direction")
-            .annotate(total=Sum("amount"))
-            .order_by()
-        )
-        for row in rows:
-            key = (row["account_group"] or NO_GROUP, row["direction"])
-            bucket = out[row["version_id"]][row["year"]]
-            bucket[key] = bucket.get(key, ZERO) + (row["total"] or ZERO)
+    for vid, year, group, direction, total in finance_selectors.account_group_sums(
+        version_ids, phase=phase, statement=statement
+    ):
+        key = (group or NO_GROUP, direction)
+        bucket = out[vid][year]
+        bucket[key] = bucket.get(key, ZERO) + total
     return out
 
 
 def _trade_tax(version_ids: Iterable[int], *, phase: str) -> dict[tuple[int, int], Decimal]:
     """(version id, year) -> Gewerbesteuer (accounts 4013…) of the results statement."""
-    rows = (
-        BudgetLine.objects.filter(
-            version_id__in=list(version_ids),
-            phase=phase,
-            statement=RESULTS,
-            direction=REVENUE,
-            account_group=TRADE_TAX_GROUP,
-            account_code__startswith=TRADE_TAX_ACCOUNT,
-        )
-        .values("version_id", "year")
-        .annotate(total=Sum("amount"))
-        .order_by()
+    return finance_selectors.account_sums(
+        version_ids,
+        phase=phase,
+        statement=RESULTS,
+        direction=REVENUE,
+        account_group=TRADE_TAX_GROUP,
+        account_prefix=TRADE_TAX_ACCOUNT,
     )
-    return {(r["version_id"], r["year"]): r["total"] or ZERO for r in rows}
 
 
 def _split_trade_tax(sums: YearSums, trade_tax: dict[int, Decimal]) -> YearSums:
@@ -161,7 +131,7 @@ def _split_trade_tax(sums: YearSums, trade_tax: dict[int, Decimal]) -> YearSums:
 
 def actual_year_sums(municipality: Municipality, *, split_trade_tax: bool = False) -> YearSums:
     """Actual results per year and group: for each year the most recently imported version that has it."""
-    version_ids = list(BudgetVersion.objects.filter(municipality=municipality).values_list("pk", flat=True))
+    version_ids = list(finance_selectors.versions_by_import(municipality).values_list("pk", flat=True))
     by_version = group_sums(version_ids, phase="actual")
     chosen: dict[int, int] = {}
     for vid in sorted(by_version):  # later imports (higher ids) win

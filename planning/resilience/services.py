@@ -24,10 +24,16 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core.files import ArchiveLimits, ArchiveRejected, check_xlsx
-from core.jobs import job_create, job_enqueue
+from core.imports import ImportOutcome
+from core.jobs import job_start
 from core.models import Municipality
-from finance.importing import ImportFileError, open_table
-from finance.importing.numbers import NumberFormatError, detect_decimal_convention, parse_amount
+from finance.vocabulary import (
+    ImportFileError,
+    NumberFormatError,
+    detect_decimal_convention,
+    open_table,
+    parse_amount,
+)
 from planning.engine.montecarlo import (
     DEFAULT_N_PATHS,
     default_covariance,
@@ -222,18 +228,15 @@ def _parse_rate(raw: Any, convention: str) -> Decimal:
 
 
 @dataclass
-class BalanceImportOutcome:
-    """Result of a CSV/XLSX import: ``imported``, ``dry-run`` or ``rejected`` (nothing stored)."""
+class BalanceImportOutcome(ImportOutcome):
+    """Result of a CSV/XLSX import: ``imported``, ``dry-run`` or ``rejected`` (nothing stored); the
+    errors are messages naming line and column."""
 
-    status: str
-    years: list[int] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.status != "rejected"
+    years: list[int] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
+        # documented shape of the balance-sheet import: years and errors in every status
         return {"status": self.status, "years": self.years, "errors": self.errors}
 
 
@@ -554,18 +557,15 @@ def resilience_run_create(
 
 def resilience_run_start(*, municipality: Municipality, user: Any = None, **options: Any) -> ResilienceRun:
     """Create a run and its background job; the job starts after the transaction commits."""
-    from planning.tasks import run_resilience  # tasks import this module
-
     with transaction.atomic():
         run = resilience_run_create(municipality=municipality, user=user, **options)
-        run.job = job_create(
-            kind="planning.run_resilience",
+        run.job = job_start(
+            "planning.run_resilience",
             municipality=municipality,
             requested_by=user,
             params={"run_id": run.pk},
         )
         run.save(update_fields=["job"])
-        job_enqueue(run.job, run_resilience)
     return run
 
 

@@ -59,9 +59,7 @@ class BoardViewSet(
     write_capability = Capability.PARTICIPATE  # finer checks (facilitation, ownership) in the services
     queryset = Board.objects.none()
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Board.objects.none()
+    def municipality_queryset(self):
         return selectors.boards_for(self.municipality).select_related("municipality")
 
     def _actor(self) -> tuple[Board, Actor]:
@@ -213,7 +211,5 @@ class MeasureViewSet(MunicipalityScoped, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["status", "budget_product_code"]
     queryset = Measure.objects.none()
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Measure.objects.none()
+    def municipality_queryset(self):
         return selectors.measures_for(self.municipality).order_by("deadline", "title", "id")

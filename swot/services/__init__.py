@@ -27,6 +27,7 @@ from swot.services.cards import (
     vote_retract,
 )
 from swot.services.events import broadcast, event_append
+from swot.services.exports import board_export_start
 from swot.services.participants import (
     guest_join,
     invite_create,
@@ -48,6 +49,7 @@ from swot.services.tows import (
 
 __all__ = [
     "board_create",
+    "board_export_start",
     "board_lock",
     "board_reveal",
     "board_set_phase",

@@ -43,7 +43,6 @@ from swot import exports
 from swot import services as swot_services
 from swot.access import actor_for_user
 from swot.models import Board, Card, Invite, Measure, Phase
-from swot.tasks import export_board
 
 pytestmark = pytest.mark.django_db
 
@@ -318,7 +317,7 @@ def demo(settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks, ou
             requested_by=admin,
             params={"board_id": board.pk, "fmt": "pdf", "user_id": admin.pk},
         )
-        job_enqueue(job, export_board)
+        job_enqueue(job)
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED, job.message
 

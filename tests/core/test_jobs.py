@@ -5,12 +5,11 @@ from django.utils import timezone
 
 from core.jobs import job_create, job_enqueue, jobs_fail_stale
 from core.models import Job
-from core.tasks import selftest
 
 
 def _run(job, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        job_enqueue(job, selftest)
+        job_enqueue(job)
     job.refresh_from_db()
     return job
 
@@ -50,7 +49,7 @@ def test_unexpected_error_fails_job_with_traceback_in_log(municipality, django_c
 def test_job_is_not_dispatched_before_commit(municipality, django_capture_on_commit_callbacks):
     job = job_create(kind="core.selftest", municipality=municipality, params={"steps": 1, "step_seconds": 0})
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        job_enqueue(job, selftest)
+        job_enqueue(job)
     job.refresh_from_db()
     assert job.status == Job.Status.QUEUED
     assert len(callbacks) == 1

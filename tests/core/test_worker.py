@@ -9,7 +9,6 @@ import pytest
 
 from core.jobs import job_create, job_enqueue
 from core.models import Job
-from core.tasks import selftest
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +32,7 @@ def test_worker_runs_job_with_progress_and_result(worker, municipality):
     job = job_create(
         kind="core.selftest", municipality=municipality, params={"steps": 4, "step_seconds": 0.3}
     )
-    job_enqueue(job, selftest)  # autocommit: dispatched at once
+    job_enqueue(job)  # autocommit: dispatched at once
     seen = _wait(job, lambda j: 0 < j.progress < 100, timeout=60)
     assert seen.status == Job.Status.RUNNING
     done = _wait(job, lambda j: j.is_finished, timeout=60)
@@ -47,7 +46,7 @@ def test_killed_worker_child_leads_to_retry_and_success(worker, municipality):
     job = job_create(
         kind="core.selftest", municipality=municipality, params={"steps": 8, "step_seconds": 0.5}
     )
-    job_enqueue(job, selftest)
+    job_enqueue(job)
     _wait(job, lambda j: j.status == Job.Status.RUNNING and j.progress > 0, timeout=60)
     children = _children(worker.pid)
     assert children, "the prefork worker has a child process"

@@ -7,7 +7,6 @@ from rest_framework import serializers
 from core.api.fields import bounded_float
 from core.files import MaxFileSize
 from planning.models import PopulationSeries
-from planning.projection import services as services
 
 
 # -- serializers ----------------------------------------------------------------------------------------

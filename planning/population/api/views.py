@@ -21,7 +21,6 @@ from planning.population.api.serializers import (
     PopulationSeriesSerializer,
     PopulationUploadSerializer,
 )
-from planning.projection import services as services
 
 
 class _MunicipalityView(MunicipalityScoped):
@@ -38,9 +37,7 @@ class PopulationListView(_MunicipalityView, generics.ListAPIView):
     serializer_class = PopulationSeriesSerializer
     parser_classes = [MultiPartParser, FormParser]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return PopulationSeries.objects.none()
+    def municipality_queryset(self):
         return sel.population_series_of(self.municipality)
 
     @extend_schema(

@@ -5,9 +5,10 @@ from __future__ import annotations
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from finance import selectors as finance_selectors
 from finance.models import BudgetVersion
 from planning.models import PopulationSeries, Scenario
-from planning.projection import services as services
+from planning.projection import services
 
 
 class ScenarioSerializer(serializers.ModelSerializer):
@@ -38,7 +39,7 @@ class ScenarioSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         municipality = self.context.get("municipality")
         if municipality is not None:
-            self.fields["budget_version"].queryset = BudgetVersion.objects.filter(municipality=municipality)
+            self.fields["budget_version"].queryset = finance_selectors.versions_of(municipality)
             self.fields["population"].queryset = PopulationSeries.objects.for_municipality(
                 municipality
             ).projections()

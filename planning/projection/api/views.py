@@ -22,7 +22,7 @@ from core.api.serializers import JobSerializer
 from core.permissions import Capability, MunicipalityScoped
 from planning.models import Scenario
 from planning.projection import selectors as sel
-from planning.projection import services as services
+from planning.projection import services
 from planning.projection.api.serializers import ScenarioSerializer
 
 
@@ -36,15 +36,8 @@ class _ScenarioView(_MunicipalityView):
 
     serializer_class = ScenarioSerializer
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Scenario.objects.none()
+    def municipality_queryset(self):
         return sel.scenarios_of(self.municipality)
-
-    def get_serializer_context(self):
-        if getattr(self, "swagger_fake_view", False):
-            return super().get_serializer_context()
-        return {**super().get_serializer_context(), "municipality": self.municipality}
 
 
 class ScenarioListView(_ScenarioView, generics.ListCreateAPIView):

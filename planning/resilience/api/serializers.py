@@ -13,8 +13,7 @@ from rest_framework import serializers
 from core.api.fields import bounded_float, bounded_int, year_field
 from core.api.serializers import JobSerializer
 from planning.engine.stress import PRESETS
-from planning.resilience import selectors as selectors
-from planning.resilience import services as services
+from planning.resilience import selectors, services
 from planning.resilience.models import BalanceSheet, ResilienceRun
 
 # --------------------------------------------------------------------------------------------------

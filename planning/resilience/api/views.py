@@ -27,8 +27,7 @@ from core.files import MaxFileSize
 from core.permissions import Capability, MunicipalityScoped
 from planning.engine.stress import PRESETS
 from planning.resilience import indicators as indicator_selectors
-from planning.resilience import selectors as selectors
-from planning.resilience import services as services
+from planning.resilience import selectors, services
 from planning.resilience.api.serializers import (
     BalanceSheetSerializer,
     ResilienceJobSerializer,
@@ -36,7 +35,7 @@ from planning.resilience.api.serializers import (
     ResilienceRunDetailSerializer,
     ResilienceRunSerializer,
 )
-from planning.resilience.models import BalanceSheet, ResilienceRun
+from planning.resilience.models import BalanceSheet
 
 # --------------------------------------------------------------------------------------------------
 # Views
@@ -69,10 +68,9 @@ def _conflict(exc: services.BalanceSheetConflict) -> Response:
 class BalanceSheetList(_MunicipalityView, generics.ListAPIView):
     """Opening balance sheets (GET); POST creates the sheet of ``year`` (201; 409 if it exists)."""
 
-    queryset = BalanceSheet.objects.none()  # for the schema; requests use get_queryset
     serializer_class = BalanceSheetSerializer
 
-    def get_queryset(self):
+    def municipality_queryset(self):
         return selectors.balance_sheets_of(self.municipality)
 
     @extend_schema(
@@ -116,7 +114,6 @@ _CONFLICT = {409: OpenApiTypes.OBJECT}  # {"detail": ..., "current_revision": n}
 class BalanceSheetDetail(_MunicipalityView, generics.GenericAPIView):
     """One year's opening balance sheet: GET, PUT/PATCH (fields not sent keep their value), DELETE."""
 
-    queryset = BalanceSheet.objects.none()  # for the schema; requests use get_queryset
     serializer_class = BalanceSheetSerializer
 
     def get_object(self) -> BalanceSheet:
@@ -190,10 +187,9 @@ class BalanceSheetImport(_MunicipalityView, APIView):
 class ResilienceRunList(_MunicipalityView, generics.ListAPIView):
     """Stored checks (GET, newest first); POST starts a check as a background job (202)."""
 
-    queryset = ResilienceRun.objects.none()  # for the schema; requests use get_queryset
     serializer_class = ResilienceRunSerializer
 
-    def get_queryset(self):
+    def municipality_queryset(self):
         return selectors.runs_of(self.municipality)
 
     @extend_schema(request=ResilienceRunCreateSerializer, responses={202: ResilienceJobSerializer})
@@ -224,10 +220,9 @@ class ResilienceRunList(_MunicipalityView, generics.ListAPIView):
 class ResilienceRunDetail(_MunicipalityView, generics.RetrieveAPIView):
     """One stored check with its documented JSON (``summary``), inputs and full result."""
 
-    queryset = ResilienceRun.objects.none()  # for the schema; requests use get_queryset
     serializer_class = ResilienceRunDetailSerializer
 
-    def get_queryset(self):
+    def municipality_queryset(self):
         return selectors.runs_of(self.municipality)
 
 

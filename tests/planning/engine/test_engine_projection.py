@@ -16,7 +16,7 @@ from planning.engine.projection import (
     TARGET_GROUPS,
     build_profiles,
     default_driver,
-    growth_rates_for_accounts,
+    item_growth_rates,
     price_factors,
     profile_from_shares,
     project_status_quo,
@@ -108,8 +108,12 @@ def test_persistence_never_lowers_and_never_raises_above_base_level(persistence)
 
 def test_personnel_accounts_grow_with_wages_revenue_with_its_own_rate():
     # Given NKF accounts: material costs, salaries (full account number), pensions, taxes, fees
-    rates = growth_rates_for_accounts(
-        ["52", "50110000", "51", "40", "43"], inflation=0.02, wage_growth=0.035, revenue_growth={"40": 0.04}
+    rates = item_growth_rates(
+        ["52", "50110000", "51", "40", "43"],
+        [-1, -1, -1, 1, 1],
+        inflation=0.02,
+        wage_growth=0.035,
+        revenue_growth={"40": 0.04},
     )
     # Then personnel groups 50/51 use wage growth, group 40 the tax growth, the rest inflation
     np.testing.assert_array_equal(rates, [0.02, 0.035, 0.035, 0.04, 0.02])
@@ -342,3 +346,33 @@ def test_compiled_chunk_step_equals_the_numpy_steps_bitwise(variant, monkeypatch
     np.testing.assert_array_equal(compiled.amounts, reference.amounts)
     np.testing.assert_array_equal(compiled.demographic_ratio, reference.demographic_ratio)
     assert np.all(compiled.demographic_ratio[:, ::4] == 1.0)  # no driver: ratio 1 by definition
+
+
+@pytest.mark.parametrize(
+    ("land", "expected"),
+    [
+        # NKF: personnel expense with wages, interest expense flat, revenue 40 with its rate; a revenue
+        # line of group 50 and an expense line of group 40 follow inflation (the rule looks at direction)
+        ("NW", [0.035, 0.0, 0.04, 0.02, 0.02]),
+        # NKHR (Baden-Württemberg): 40/41 are personnel there, 55 is not interest
+        ("BW", [0.02, 0.02, 0.04, 0.02, 0.035]),
+    ],
+)
+def test_growth_rule_uses_account_group_and_direction(land, expected):
+    rates = item_growth_rates(
+        ["50", "55", "40", "50", "40"],
+        [-1, -1, 1, 1, -1],
+        inflation=0.02,
+        wage_growth=0.035,
+        revenue_growth={"40": 0.04},
+        land=land,
+    )
+    np.testing.assert_array_equal(rates, expected)
+
+
+def test_engine_driver_levels_are_the_stored_assignment_levels():
+    # The engine resolves the planner's drivers by the level names stored with AgeProfile
+    from planning.engine.scenarios import LEVELS
+    from planning.projection.models import ProfileLevel
+
+    assert tuple(level.value for level in ProfileLevel) == LEVELS  # most specific first

@@ -1,0 +1,84 @@
+"""CSV and XLSX downloads of tables, guarded against spreadsheet formula injection (used by every app).
+
+Text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or
+carriage return; product names come from uploaded files, so they are untrusted) get a leading single
+quote. Numbers stay numbers: exact decimals, in the CSV with a decimal comma and ``;`` as Excel in
+German expects, in the XLSX as numeric cells with a number format.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+Cell = str | int | Decimal | None
+
+
+def safe_text(value: str) -> str:
+    """Neutralise a text cell that a spreadsheet would evaluate as a formula."""
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
+def _csv_cell(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}".replace(".", ",")
+    if isinstance(value, int):
+        return str(value)
+    return safe_text(str(value))
+
+
+def csv_response(
+    title: str, headers: Sequence[str], rows: Sequence[Sequence[Cell]], name: str
+) -> HttpResponse:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # BOM: Excel then reads UTF-8
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([safe_text(title)])
+    writer.writerow([safe_text(h) for h in headers])
+    for row in rows:
+        writer.writerow([_csv_cell(c) for c in row])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def xlsx_response(
+    title: str, headers: Sequence[str], rows: Sequence[Sequence[Cell]], name: str
+) -> HttpResponse:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Haushalt"))
+    bold = Font(bold=True)
+
+    def cell(value: Any, *, header: bool = False) -> WriteOnlyCell:
+        if isinstance(value, str):
+            value = safe_text(value)
+        item = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, Decimal):
+            item.number_format = "#,##0.00"
+        if header:
+            item.font = bold
+        return item
+
+    sheet.append([cell(title, header=True)])
+    sheet.append([cell(h, header=True) for h in headers])
+    for row in rows:
+        sheet.append([cell(c) for c in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
