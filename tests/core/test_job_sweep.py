@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from core.jobs import job_create, job_enqueue
 from core.models import Job
-from core.tasks import selftest
 from tests.conftest import _test_database_url
 from tests.core.test_worker import _children, _wait
 
@@ -61,7 +60,7 @@ def test_a_job_of_a_killed_worker_is_failed_by_the_next_worker_without_beat(
 ):
     # Given a long job running on a worker (heartbeats every second), and no Celery beat anywhere
     job = job_create(kind="core.selftest", municipality=municipality, params={"steps": 60, "step_seconds": 1})
-    job_enqueue(job, selftest)
+    job_enqueue(job)
     _wait(job, lambda j: j.status == Job.Status.RUNNING and j.progress > 0, timeout=60)
     # When the whole worker (parent and child) dies at once
     for pid in [*_children(worker.pid), worker.pid]:
