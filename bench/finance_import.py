@@ -39,6 +39,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SLUG = "bench-import"
 HEADER = "Profitcenter;Profitcenter-Bezeichnung;Kostenart;Kostenart Beschreibung;Ist 2024;Plan 2025\r\n"
+# Issue 10's figure: four value columns, every cell filled (1,000,000 rows -> 4,000,000 lines).
+VALUE_COLUMNS = ((2023, "actual", "Ist 2023"), (2024, "actual", "Ist 2024"), (2025, "plan", "Plan 2025"),
+                 (2026, "plan", "Plan 2026"))  # fmt: skip
 ACCOUNT_GROUPS = (40, 41, 42, 43, 44, 45, 46, 48, 50, 51, 52, 53, 54, 55, 57, 58)
 
 
@@ -65,6 +68,71 @@ def rows(n: int, seed: int = 1):
         cents = rng.randint(1, 5_000_000)
         year, phase = (2024, "actual") if i % 2 else (2025, "plan")
         yield i + 2, product, account, year, phase, "revenue" if account[0] == "4" else "expense", cents
+
+
+def wide_rows(n: int, seed: int = 1):
+    """(line, product, account, direction, [cents per value column]) for the four-column file."""
+    rng = random.Random(seed)
+    products, accounts = catalogue(seed)
+    for i in range(n):
+        product = products[i % len(products)]
+        account = accounts[(i * 7) % len(accounts)]
+        direction = "revenue" if account[0] == "4" else "expense"
+        yield i + 2, product, account, direction, [rng.randint(1, 5_000_000) for _ in VALUE_COLUMNS]
+
+
+def generate_wide(path: Path, n: int) -> dict[tuple[int, str, str], int]:
+    """The four-column file; expected totals in cents per (year, phase, direction)."""
+    totals: dict[tuple[int, str, str], int] = {}
+    header = HEADER.rsplit(";", 2)[0] + ";" + ";".join(c for _, _, c in VALUE_COLUMNS) + "\r\n"
+    with open(path, "w", encoding="cp1252", newline="") as handle:
+        handle.write(header)
+        for _line, product, account, direction, cents in wide_rows(n):
+            sign = -1 if direction == "revenue" else 1
+            cells = ";".join(_german(sign * c) for c in cents)
+            handle.write(
+                f"{product};Produkt {product} Bezeichnung;{account};Konto {account} Bezeichnung;{cells}\r\n"
+            )
+            for (year, phase, _), c in zip(VALUE_COLUMNS, cents, strict=True):
+                totals[(year, phase, direction)] = totals.get((year, phase, direction), 0) + c
+    return totals
+
+
+def normalised_lines_file(path: Path, n: int, version_id: int) -> None:
+    """The normalised lines of the four-column file as COPY text (what psql \\copy reads)."""
+    from finance.bulkload import account_group_of
+    from finance.importing import derive_product_path
+
+    paths = {p: derive_product_path(p, "NW") for p in catalogue()[0]}
+    with open(path, "w", encoding="utf-8") as out:
+        for line, product, account, direction, cents in wide_rows(n):
+            area, group = paths[product].area or "", paths[product].group or ""
+            prefix = (
+                f"{version_id}\t{line}\t{product}\t{area}\t{group}\t{account}\t{account_group_of(account)}\t"
+            )
+            for (year, phase, _), c in zip(VALUE_COLUMNS, cents, strict=True):
+                out.write(f"{prefix}{year}\t{phase}\tresults\t{direction}\t{c // 100}.{c % 100:02d}\n")
+
+
+def baseline_psql(lines_path: Path) -> float:
+    """The server's own COPY through ``psql \\copy`` of the normalised lines; seconds incl. commit."""
+    from finance.models import BudgetLine
+
+    url = os.environ["DATABASE_URL"]
+    table = BudgetLine._meta.db_table
+    columns = ", ".join(BudgetLine.COPY_COLUMNS)
+    subprocess.run(
+        ["psql", url, "-q", "-c", "DROP TABLE IF EXISTS bench_finance_copy",
+         "-c", f"CREATE TABLE bench_finance_copy (LIKE {table} INCLUDING ALL)"],
+        check=True,
+    )  # fmt: skip
+    started = time.perf_counter()
+    subprocess.run(
+        ["psql", url, "-q", "-c", f"\\copy bench_finance_copy ({columns}) FROM '{lines_path}'"], check=True
+    )
+    elapsed = time.perf_counter() - started
+    subprocess.run(["psql", url, "-q", "-c", "DROP TABLE bench_finance_copy"], check=True)
+    return elapsed
 
 
 def generate(path: Path, n: int) -> dict[tuple[int, str, str], int]:
@@ -95,11 +163,13 @@ def child(path: str) -> None:
     """In the child process: import the file through the real service and report the time."""
     _setup_django()
     from core.models import Municipality
-    from finance.services import budget_import
+    from finance.services import ImportSpec, budget_import
 
     municipality = Municipality.objects.get(slug=SLUG)
     started = time.perf_counter()
-    outcome = budget_import(municipality=municipality, source=Path(path), dataset_name="Bench", label="1M")
+    outcome = budget_import(
+        municipality=municipality, source=Path(path), spec=ImportSpec(dataset_name="Bench", label="1M")
+    )
     elapsed = time.perf_counter() - started
     status = Path("/proc/self/status")
     lines = status.read_text().splitlines() if status.exists() else []
@@ -140,6 +210,13 @@ def baseline_copy(n: int, version_id: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument(
+        "--layout",
+        choices=["four", "two"],
+        default="four",
+        help="four: issue 10's file (four filled value columns) vs psql \\copy; two: the older sparse file "
+        "vs psycopg write_row",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--keep", action="store_true", help="keep the imported data (for finance_explorer)")
     parser.add_argument(
@@ -166,8 +243,12 @@ def main() -> None:
         services.version_delete(version=version)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "haushalt_1m.csv"
+        lines_path = Path(tmp) / "lines.copy"
         started = time.perf_counter()
-        expected = generate(path, args.rows)
+        four = args.layout == "four"
+        expected = generate_wide(path, args.rows) if four else generate(path, args.rows)
+        if four:
+            normalised_lines_file(lines_path, args.rows, version_id=0)
         size = path.stat().st_size / 1e6
         print(
             f"generated {args.rows:,} rows ({size:.0f} MB) in {time.perf_counter() - started:.1f} s",
@@ -192,7 +273,7 @@ def main() -> None:
             imports.append(result["seconds"])
             peaks.append(usage.ru_maxrss)
             hwms.append(result["vm_hwm_kb"] or 0)
-            copies.append(baseline_copy(args.rows, version_id=0))
+            copies.append(baseline_psql(lines_path) if four else baseline_copy(args.rows, version_id=0))
             print(f"run {repetition + 1}: import {imports[-1]:.2f} s, COPY {copies[-1]:.2f} s", flush=True)
         version = selectors.versions_of(municipality).first()
         stored = {(r["year"], r["phase"]): r for r in selectors.version_totals(version)}
@@ -201,6 +282,7 @@ def main() -> None:
         if not args.keep:
             services.version_delete(version=version)
     figures = {
+        "layout": args.layout,
         "rows": result["rows"],
         "lines": result["lines"],
         "status": result["status"],

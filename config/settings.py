@@ -308,6 +308,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # budget version status (draft/adopted/supplementary/final) vs. the other "status" fields
+    "ENUM_NAME_OVERRIDES": {"BudgetVersionStatusEnum": "finance.models.BudgetVersion.Status"},
 }
 
 LOGGING = {

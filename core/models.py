@@ -223,3 +223,62 @@ class Job(models.Model):
             "finished": self.is_finished,
             "updated_at": (self.heartbeat_at or self.created_at or timezone.now()).isoformat(),
         }
+
+
+class District(models.Model):
+    """A district of a municipality (Stadtteil, Sozialraum, statistischer Bezirk): the unit of social
+    planning that needs, offers, stakeholders, workshops and measures refer to.
+
+    It lives in core so that every app can point at it (imports flow one way); its indicators, index,
+    offers and maps live in ``planning.districts``. Levels may nest (``parent``: a Sozialraum inside a
+    Stadtteil). The boundary is a GeoJSON geometry in WGS84 (Polygon or MultiPolygon, validated on
+    import with shapely), with its bounding box and a point inside it cached for maps and placement;
+    a district imported from a plain list has no geometry.
+    """
+
+    class Level(models.TextChoices):
+        STADTTEIL = "stadtteil", _("Stadtteil")
+        SOZIALRAUM = "sozialraum", _("Sozialraum")
+        STATISTICAL = "statistischer_bezirk", _("Statistischer Bezirk")
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="districts")
+    code = models.CharField(_("Kennziffer"), max_length=40)
+    name = models.CharField(_("Name"), max_length=200)
+    level = models.CharField(_("Ebene"), max_length=24, choices=Level.choices, default=Level.SOZIALRAUM)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("übergeordneter Bezirk"),
+    )
+    geometry = models.JSONField(_("Grenze (GeoJSON, WGS84)"), null=True, blank=True)
+    bbox = models.JSONField(_("Ausdehnung [W, S, O, N]"), null=True, blank=True)
+    label_lon = models.FloatField(null=True, blank=True)  # a point inside (shapely point_on_surface)
+    label_lat = models.FloatField(null=True, blank=True)
+    area_km2 = models.FloatField(_("Fläche (km²)"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MunicipalityScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["level", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "level", "code"], name="district_code_per_level")
+        ]
+        verbose_name = _("Bezirk")
+        verbose_name_plural = _("Bezirke")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "planning:district-detail", kwargs={"slug": self.municipality.slug, "district_id": self.pk}
+        )
+
+    @property
+    def has_geometry(self) -> bool:
+        return bool(self.geometry)

@@ -181,7 +181,7 @@ def budget_csv(*, adopted: bool = True) -> bytes:
 
 def load_finance_demo(municipality: Municipality) -> None:
     """Import the draft and the adopted plan as two versions of the dataset "Haushalt" (idempotent)."""
-    from finance.services import budget_import  # services import models; keep app loading light
+    from finance.services import ImportSpec, budget_import  # services import models; keep app loading light
 
     for adopted, name, label in (
         (False, "musterstadt_haushalt_entwurf.csv", "Entwurf 2025"),
@@ -190,9 +190,13 @@ def load_finance_demo(municipality: Municipality) -> None:
         outcome = budget_import(
             municipality=municipality,
             source=budget_csv(adopted=adopted),
-            filename=name,
-            dataset_name=DATASET,
-            label=label,
+            spec=ImportSpec(
+                filename=name,
+                dataset_name=DATASET,
+                label=label,
+                status="adopted" if adopted else "draft",
+                make_current=adopted,
+            ),
         )
         if not outcome.ok:
             raise RuntimeError(f"demo budget rejected: {[i.message_en for i in outcome.errors[:3]]}")

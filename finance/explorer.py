@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Municipality
 from finance import selectors
-from finance.importing.reference import FINANCIAL, RESULTS
-from finance.models import PHASE_CHOICES, BudgetVersion
+from finance.importing.reference import RESULTS
+from finance.models import PHASE_CHOICES, STATEMENT_CHOICES, BudgetVersion
 
 COMPARE_CHOICES = [
     ("", _("kein Vergleich")),
@@ -34,7 +34,7 @@ LEVEL_LABELS = {
     "account_group": _("Kontengruppen"),
 }
 PHASE_LABELS = dict(PHASE_CHOICES)
-STATEMENT_LABELS = {RESULTS: _("Ergebnisplan"), FINANCIAL: _("Finanzplan")}
+STATEMENT_LABELS = dict(STATEMENT_CHOICES)  # doppik statements and the kameral parts
 
 
 def slice_label(year: int, phase: str) -> str:

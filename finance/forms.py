@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from finance.importing import SIGN_CONVENTIONS, Mapping, ValueColumn, header_fingerprint
-from finance.importing.mapping import ROLES
+from finance.importing.mapping import GROUP_ROW_RULES, ROLES, VALUE_MAP_TARGETS
 from finance.importing.vocabulary import MAX_YEAR, MIN_YEAR
-from finance.models import PHASE_CHOICES
+from finance.models import PHASE_CHOICES, STATEMENT_CHOICES, BudgetVersion
 
 ROLE_LABELS = {
     "product_code": _("Produkt (Nummer)"),
@@ -24,7 +26,17 @@ ROLE_LABELS = {
     "phase": _("Phase (langes Format)"),
     "amount": _("Betrag (langes Format)"),
     "direction": _("Aufwand/Ertrag"),
+    "statement": _("Haushaltsart (Ergebnis-/Finanzhaushalt, VwH/VmH)"),
+    "revenue_amount": _("Betrag Ertrag/Einnahme (Spalte je Richtung)"),
+    "expense_amount": _("Betrag Aufwand/Ausgabe (Spalte je Richtung)"),
 }
+STATEMENT_FORM_CHOICES = [("", "—"), *STATEMENT_CHOICES]
+GROUP_ROW_LABELS = [
+    ("auto", _("Sammelzeilen erkennen (nur wenn die Summen stimmen)")),
+    ("keep_groups", _("Sammelzeilen behalten, Zeilen darunter weglassen")),
+    ("separate", _("Jede Zeile ist ein eigenes Produkt")),
+]
+_MAP_LINE = re.compile(r"^\s*(phase|direction|statement)\s*:\s*(.+?)\s*=\s*(\S+)\s*$")
 SIGN_LABELS = {
     "revenue_negative": _("Erträge negativ (SAP)"),
     "expense_negative": _("Aufwendungen negativ"),
@@ -58,6 +70,35 @@ class MappingForm(forms.Form):
         label=_("Phase, wo die Datei keine angibt"),
         choices=[("", "—"), *PHASE_CHOICES],
         required=False,
+    )
+    header_phase = forms.ChoiceField(
+        label=_("Phase aus der Überschrift der Betragsspalte"),
+        choices=[("", "—"), *PHASE_CHOICES],
+        required=False,
+    )
+    default_statement = forms.ChoiceField(
+        label=_("Haushaltsart, wo die Datei keine angibt"), choices=STATEMENT_FORM_CHOICES, required=False
+    )
+    group_rows = forms.ChoiceField(
+        label=_("Verschachtelte Produktnummern"), choices=GROUP_ROW_LABELS, required=False, initial="auto"
+    )
+    value_maps = forms.CharField(
+        label=_("Übersetzung von Zellwerten"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "phase: Rechnung = actual"}),
+        help_text=_(
+            "Eine Zeile je Wert: „phase: Rechnung = actual“, „direction: E = revenue“, "
+            "„statement: VwH = kameral_vwh“."
+        ),
+    )
+    product_code_parts = forms.CharField(required=False, widget=forms.HiddenInput)
+    status = forms.ChoiceField(
+        label=_("Status der Version"), choices=BudgetVersion.Status.choices, initial="draft"
+    )
+    make_current = forms.BooleanField(
+        label=_("Als aktuellen beschlossenen Haushalt verwenden"),
+        required=False,
+        help_text=_("Sonst bleibt der bisherige aktuelle Haushalt die Vorgabe aller Seiten."),
     )
     encoding = forms.ChoiceField(
         label=_("Zeichensatz"),
@@ -111,6 +152,15 @@ class MappingForm(forms.Form):
             for key in ("layout", "sign_convention", "decimal_convention"):
                 self.initial[key] = getattr(mapping, key)
             self.initial["default_phase"] = mapping.default_phase or ""
+            self.initial["header_phase"] = mapping.header_phase or ""
+            self.initial["default_statement"] = mapping.default_statement or ""
+            self.initial["group_rows"] = mapping.group_rows
+            self.initial["product_code_parts"] = json.dumps(mapping.product_code_parts, ensure_ascii=False)
+            self.initial["value_maps"] = "\n".join(
+                f"{role}: {cell} = {value}"
+                for role, values in mapping.value_maps.items()
+                for cell, value in values.items()
+            )
             for role in ROLES:
                 self.initial[f"role_{role}"] = position.get(getattr(mapping, role) or "", "")
 
@@ -121,6 +171,30 @@ class MappingForm(forms.Form):
         return [
             (name, self[f"value_phase_{i}"], self[f"value_year_{i}"]) for i, name in enumerate(self.header)
         ]
+
+    def clean_value_maps(self) -> dict[str, dict[str, str]]:
+        maps: dict[str, dict[str, str]] = {}
+        for number, line in enumerate((self.cleaned_data.get("value_maps") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            match = _MAP_LINE.match(line)
+            if not match or match[3] not in VALUE_MAP_TARGETS[match[1]]:
+                raise forms.ValidationError(
+                    _("Zeile %(n)d: „%(line)s“ ist keine Übersetzung wie „phase: Rechnung = actual“.")
+                    % {"n": number, "line": line.strip()[:60]}
+                )
+            maps.setdefault(match[1], {})[match[2]] = match[3]
+        return maps
+
+    def clean_product_code_parts(self) -> list[str]:
+        raw = self.cleaned_data.get("product_code_parts") or "[]"
+        try:
+            parts = json.loads(raw)
+        except ValueError:
+            parts = None
+        if not isinstance(parts, list) or not all(isinstance(p, str) and p in self.header for p in parts):
+            raise forms.ValidationError(_("Unbekannte Spalten für die Produktnummer."))
+        return parts
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -140,6 +214,11 @@ class MappingForm(forms.Form):
             sign_convention=data["sign_convention"],
             decimal_convention=data["decimal_convention"],
             default_phase=data.get("default_phase") or None,
+            header_phase=data.get("header_phase") or None,
+            default_statement=data.get("default_statement") or None,
+            group_rows=data.get("group_rows") if data.get("group_rows") in GROUP_ROW_RULES else "auto",
+            value_maps=data.get("value_maps") or {},
+            product_code_parts=data.get("product_code_parts") or [],
             land=self.land,
             sheet=self.sheet,
             header_fingerprint=self.fingerprint,

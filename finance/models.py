@@ -23,7 +23,13 @@ PHASE_CHOICES = [
     ("plan", _("Plan")),
     ("commitment", _("Verpflichtungsermächtigung")),
 ]
-STATEMENT_CHOICES = [(reference.RESULTS, _("Ergebnisplan")), (reference.FINANCIAL, _("Finanzplan"))]
+STATEMENT_CHOICES = [
+    (reference.RESULTS, _("Ergebnisplan")),
+    (reference.FINANCIAL, _("Finanzplan")),
+    (reference.KAMERAL_ADMIN, _("Verwaltungshaushalt (kameral)")),
+    (reference.KAMERAL_CAPITAL, _("Vermögenshaushalt (kameral)")),
+    (reference.KAMERAL_COMBINED, _("Kameraler Haushalt (Teile nicht getrennt)")),
+]
 DIRECTION_CHOICES = [
     (reference.REVENUE, _("Ertrag/Einzahlung")),
     (reference.EXPENSE, _("Aufwand/Auszahlung")),
@@ -109,8 +115,16 @@ class BudgetVersion(models.Model):
     when, the mapping used, what was detected, and the budget lines it produced.
 
     A version is created in the same transaction as all of its lines, so it is either complete or
-    absent. Identical files (same SHA-256 in the same municipality) are never stored twice.
+    absent. Identical files (same SHA-256 and reading options in the same municipality) are never
+    stored twice. ``status`` says what the figures are (draft, adopted, supplementary, final accounts);
+    ``is_current`` marks the one adopted budget that every page uses by default.
     """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Entwurf")
+        ADOPTED = "adopted", _("Beschlossen")
+        SUPPLEMENTARY = "supplementary", _("Nachtrag")
+        FINAL = "final", _("Jahresabschluss")
 
     dataset = models.ForeignKey(BudgetDataset, on_delete=models.CASCADE, related_name="versions")
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="budget_versions")
@@ -135,6 +149,13 @@ class BudgetVersion(models.Model):
     # Revenue and expense per year, phase and statement of the stored lines (decimal strings), written
     # in the import transaction from the rollup: versions never change, so pages read it for free.
     summary = models.JSONField(_("Summen"), default=list, blank=True)
+    status = models.CharField(_("Status"), max_length=14, choices=Status.choices, default=Status.DRAFT)
+    # The municipality's current adopted budget: the default of every page (overview, explorer,
+    # projections, resilience). Set only explicitly (``version_make_current``), never by an upload.
+    is_current = models.BooleanField(_("Aktueller Haushalt"), default=False)
+    # The reading options the user gave (encoding, delimiter): part of the import's identity, so the
+    # same bytes read differently are a different import, never "unchanged".
+    read_options = models.CharField(_("Leseoptionen"), max_length=60, blank=True, default="")
 
     objects = BudgetVersionQuerySet.as_manager()
 
@@ -143,7 +164,12 @@ class BudgetVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["dataset", "number"], name="finance_version_number_unique"),
             models.UniqueConstraint(
-                fields=["municipality", "checksum"], name="finance_version_checksum_unique"
+                fields=["municipality", "checksum", "read_options"], name="finance_version_identity_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["municipality"],
+                condition=models.Q(is_current=True),
+                name="finance_version_one_current",
             ),
         ]
         verbose_name = _("Haushaltsversion")
@@ -181,7 +207,7 @@ class BudgetLine(models.Model):
     account_group = models.CharField(_("Kontengruppe"), max_length=2, blank=True)
     year = models.SmallIntegerField(_("Jahr"))
     phase = models.CharField(_("Phase"), max_length=10, choices=PHASE_CHOICES)
-    statement = models.CharField(_("Rechnung"), max_length=10, choices=STATEMENT_CHOICES)
+    statement = models.CharField(_("Rechnung"), max_length=12, choices=STATEMENT_CHOICES)
     direction = models.CharField(_("Richtung"), max_length=10, choices=DIRECTION_CHOICES)
     amount = models.DecimalField(_("Betrag"), max_digits=AMOUNT_DIGITS, decimal_places=2)
 
@@ -267,7 +293,7 @@ class BudgetRollup(models.Model):
     account_group = models.CharField(max_length=2, blank=True)
     year = models.SmallIntegerField()
     phase = models.CharField(max_length=10, choices=PHASE_CHOICES)
-    statement = models.CharField(max_length=10, choices=STATEMENT_CHOICES)
+    statement = models.CharField(max_length=12, choices=STATEMENT_CHOICES)
     direction = models.CharField(max_length=10, choices=DIRECTION_CHOICES)
     amount = models.DecimalField(max_digits=SUM_DIGITS, decimal_places=2)
     line_count = models.PositiveIntegerField(default=0)

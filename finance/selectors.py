@@ -9,10 +9,12 @@ index, names from the small per-version product and account tables.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import models
 from django.db.models import Count, Max, Min, QuerySet, Sum
 
 from core.models import Municipality
@@ -48,9 +50,54 @@ def latest_versions(municipality: Municipality) -> QuerySet[BudgetVersion]:
     return versions_of(municipality).latest_per_dataset()
 
 
+_ADOPTED = (BudgetVersion.Status.ADOPTED, BudgetVersion.Status.SUPPLEMENTARY)
+
+
+def _default_key(version: BudgetVersion) -> tuple:
+    """The current budget first, then adopted/supplementary versions, then the newest upload."""
+    return (version.is_current, version.status in _ADOPTED, version.uploaded_at, version.pk)
+
+
 def default_version(versions: list[BudgetVersion]) -> BudgetVersion | None:
-    """The explorer's default: the newest version of the most recently imported dataset."""
-    return max(versions, key=lambda v: (v.uploaded_at, v.pk), default=None)
+    """The default of every page among ``versions``: the current adopted budget (``is_current``); when
+    none is marked, the newest adopted (or supplementary) version; only when nothing was adopted yet the
+    newest upload, so that a fresh installation shows something. An upload never displaces a marked
+    current budget (issue: an old year's file became the default just by being uploaded last)."""
+    return max(versions, key=_default_key, default=None)
+
+
+def current_budget_version(municipality: Municipality) -> BudgetVersion | None:
+    """The municipality's current adopted budget (see ``default_version``); one query."""
+    return (
+        BudgetVersion.objects.filter(municipality=municipality)
+        .select_related("dataset")
+        .order_by(
+            "-is_current",
+            models.Case(models.When(status__in=_ADOPTED, then=0), default=1),
+            "-uploaded_at",
+            "-pk",
+        )
+        .first()
+    )
+
+
+def current_version_ids(municipality_ids: Iterable[int]) -> dict[int, int]:
+    """Municipality id -> id of its current budget version (one query for all)."""
+    chosen: dict[int, int] = {}
+    rows = (
+        BudgetVersion.objects.filter(municipality_id__in=list(municipality_ids))
+        .order_by(
+            "municipality_id",
+            "-is_current",
+            models.Case(models.When(status__in=_ADOPTED, then=0), default=1),
+            "-uploaded_at",
+            "-pk",
+        )
+        .values_list("municipality_id", "pk")
+    )
+    for municipality_id, pk in rows:
+        chosen.setdefault(municipality_id, pk)
+    return chosen
 
 
 def datasets_of(municipality: Municipality) -> QuerySet[BudgetDataset]:
@@ -296,13 +343,8 @@ def product_names(version: BudgetVersion) -> dict[str, str]:
 
 
 def latest_plan_summary(municipality: Municipality) -> dict[str, Any] | None:
-    """For the overview panel: the newest version and the totals of its latest plan year (2 queries)."""
-    version = (
-        BudgetVersion.objects.filter(municipality=municipality)
-        .select_related("dataset")
-        .order_by("-uploaded_at", "-pk")
-        .first()
-    )
+    """For the overview panel: the current budget and the totals of its latest plan year (2 queries)."""
+    version = current_budget_version(municipality)
     if version is None:
         return None
     overview = year_overview(version)
@@ -318,24 +360,20 @@ BudgetItem = tuple[str, str, str, str, str]  # area, product group, product code
 
 
 def versions_by_import(municipality: Municipality) -> QuerySet[BudgetVersion]:
-    """Versions of the municipality, the most recently imported first (with their dataset)."""
+    """Versions of the municipality, the current adopted budget first, then the most recently imported
+    (with their dataset): the first one is the default of planning's pages."""
     return (
         BudgetVersion.objects.filter(municipality=municipality)
         .select_related("dataset")
-        .order_by("-uploaded_at", "-pk")
+        .order_by("-is_current", "-uploaded_at", "-pk")
     )
 
 
 def newest_version_ids(municipalities) -> dict[int, int]:
-    """municipality id -> id of its most recently imported version (one query)."""
-    newest: dict[int, int] = {}
-    for vid, mid in (
-        BudgetVersion.objects.filter(municipality__in=municipalities)
-        .order_by("municipality_id", "-uploaded_at", "-pk")
-        .values_list("pk", "municipality_id")
-    ):
-        newest.setdefault(mid, vid)
-    return newest
+    """municipality id -> id of its current budget version (see ``current_version_ids``; one query).
+    Kept under this name for planning's callers: the default is the current adopted budget, not the
+    last upload."""
+    return current_version_ids(getattr(m, "pk", m) for m in municipalities)
 
 
 def versions_with_rows(versions: QuerySet[BudgetVersion], *, phase: str, statement: str) -> QuerySet:

@@ -8,11 +8,9 @@ municipality) is never imported twice: the outcome is ``unchanged`` and nothing 
 
 from __future__ import annotations
 
-import csv
 import gc
 import hashlib
-import io
-import tempfile
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,6 +26,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.imports import issue_json
@@ -39,13 +38,15 @@ from finance.importing import (
     ImportFileError,
     ImportIssue,
     Mapping,
+    ParseResult,
     Preview,
+    Table,
     header_fingerprint,
     open_table,
-    parse,
     preview,
     propose_mapping,
 )
+from finance.importing.fdp import is_package, read_package, write_package
 from finance.models import BudgetDataset, BudgetUpload, BudgetVersion, ImportProfile
 
 DEFAULT_DATASET = "Haushalt"
@@ -143,70 +144,55 @@ def _quiet_gc() -> Iterator[None]:
         gc.unfreeze()
 
 
-# -- reading overrides ---------------------------------------------------------------------------------
+# -- reading options and the import spec ---------------------------------------------------------------
 ENCODINGS = ("utf-8-sig", "utf-8", "cp1252", "latin-1", "utf-16")
 DELIMITERS = (";", "\t", ",")
 
 
-@contextmanager
-def _read_as(source: Source | IO[bytes], *, encoding: str | None = None, delimiter: str | None = None):
-    """The source as the importer should read it, honouring the user's override of the detected CSV
-    encoding or delimiter: the file is then re-written once, record by record, as UTF-8 with ``;`` into a
-    temporary file (the stored source stays unchanged). The importer has no parameters for these, so
-    this is the one place that decides them. XLSX files and no overrides pass through unchanged.
-    """
-    if not (encoding or delimiter):
-        yield source
-        return
-    raw = io.BytesIO(source) if isinstance(source, bytes) else None
-    handle = raw or (open(source, "rb") if isinstance(source, str | Path) else source)  # noqa: SIM115
-    try:
-        if handle.read(4).startswith(b"PK\x03\x04"):
-            handle.seek(0)
-            yield source
-            return
-        handle.seek(0)
-        if not (encoding and delimiter):
-            with open_table(source) as table:  # the detected value for the part not overridden
-                encoding = encoding or table.info.encoding
-                delimiter = delimiter or table.info.delimiter
-            handle.seek(0)
-        with tempfile.TemporaryFile() as out:
-            text = io.TextIOWrapper(handle, encoding=encoding, errors="strict", newline="")
-            target = io.TextIOWrapper(out, encoding="utf-8", newline="")
-            writer = csv.writer(target, delimiter=";", lineterminator="\r\n")
-            try:
-                for record in csv.reader(text, delimiter=delimiter, strict=True):
-                    writer.writerow(record)
-            except (UnicodeError, csv.Error) as exc:
-                raise ImportFileError(
-                    ImportIssue(
-                        None,
-                        None,
-                        encoding,
-                        f"Die Datei lässt sich mit Zeichensatz {encoding} und Trennzeichen {delimiter!r} "
-                        f"nicht lesen: {exc}",
-                        f"The file cannot be read with encoding {encoding} and delimiter {delimiter!r}: "
-                        f"{exc}",
-                        "override_unreadable",
-                    )
-                ) from exc
-            finally:
-                text.detach()
-            target.flush()
-            target.detach()
-            out.seek(0)
-            yield out
-    finally:
-        if handle is not source:
-            handle.close()
-        else:
-            handle.seek(0)
+@dataclass(frozen=True)
+class ReadOptions:
+    """The user's explicit reading of a CSV file (``None`` = detect). Part of an import's identity: the
+    same bytes read with another encoding are another import, never "unchanged"."""
+
+    encoding: str | None = None
+    delimiter: str | None = None
+
+    def identity(self) -> str:
+        parts = []
+        if self.encoding:
+            parts.append(f"encoding={self.encoding}")
+        if self.delimiter:
+            parts.append(f"delimiter={self.delimiter!r}")
+        return ";".join(parts)
+
+    def open(self, source: Source | IO[bytes], *, sheet: str | None = None):
+        return open_table(source, sheet=sheet, encoding=self.encoding, delimiter=self.delimiter)
+
+
+@dataclass
+class ImportSpec:
+    """How to import one file: the CLI's options or a confirmed upload's parameters, in one object.
+
+    ``mapping`` (else ``profile``, else the profile matching the header, else the proposal);
+    ``phase``: the user's default phase, used only where the file states none; ``status`` of the new
+    version and whether it becomes the municipality's current budget (never implicitly)."""
+
+    mapping: Mapping | None = None
+    profile: ImportProfile | None = None
+    phase: str | None = None
+    dataset_name: str = DEFAULT_DATASET
+    label: str = ""
+    status: str = BudgetVersion.Status.DRAFT
+    make_current: bool = False
+    read: ReadOptions = field(default_factory=ReadOptions)
+    filename: str | None = None
+    dry_run: bool = False
+    max_errors: int = 200
 
 
 def file_header(source: Source, *, encoding: str | None = None, delimiter: str | None = None) -> list[str]:
-    """The header of a file as the importer reads it (with overrides); raises ImportFileError."""
-    with _read_as(source, encoding=encoding, delimiter=delimiter) as readable, open_table(readable) as table:
+    """The header of a file as the importer reads it (with the user's reading); raises ImportFileError."""
+    with ReadOptions(encoding, delimiter).open(source) as table:
         return table.header
 
 
@@ -223,34 +209,38 @@ def profile_for_fingerprint(municipality: Municipality, fingerprint: str) -> Imp
 def mapping_resolve(
     *,
     municipality: Municipality,
-    source: Source,
+    table: Table | None = None,
+    source: Source | None = None,
     mapping: Mapping | None = None,
     profile: ImportProfile | None = None,
     phase: str | None = None,
 ) -> tuple[Mapping, ImportProfile | None, dict[str, Any]]:
-    """The mapping to import ``source`` with: the given one, else the given profile's, else the saved
-    profile whose header fingerprint matches, else a proposal from the header and a sample.
+    """The mapping to import an opened ``table`` with: the given one, else the given profile's, else the
+    saved profile whose header fingerprint matches, else a proposal from the header and a sample.
 
-    Returns (mapping, profile used, what was detected). Raises ImportFileError for unreadable files.
-    """
-    with open_table(source) as table:
-        info, header = table.info, table.header
-        fingerprint = header_fingerprint(header)
-        if mapping is None and profile is None:
-            profile = profile_for_fingerprint(municipality, fingerprint)
-        if mapping is None and profile is not None:
-            mapping = Mapping.from_dict(profile.mapping)
-        if mapping is None:
-            rows = table.rows()
-            try:
-                sample = [cells for _, cells in islice(rows, SAMPLE_ROWS)]
-            finally:
-                rows.close()
-            mapping = propose_mapping(header, sample, municipality.land, delimiter=info.delimiter)
-            if info.format == "xlsx":
-                mapping.sheet = info.sheet
+    Returns (mapping, profile used, what was detected). ``source`` instead of ``table``: opened here."""
+    if table is None:
+        with open_table(source) as opened:
+            return mapping_resolve(
+                municipality=municipality, table=opened, mapping=mapping, profile=profile, phase=phase
+            )
+    info, header = table.info, table.header
+    fingerprint = header_fingerprint(header)
+    if mapping is None and profile is None:
+        profile = profile_for_fingerprint(municipality, fingerprint)
+    if mapping is None and profile is not None:
+        mapping = Mapping.from_dict(profile.mapping)
+    if mapping is None:
+        rows = table.rows()
+        try:
+            sample = [cells for _, cells in islice(rows, SAMPLE_ROWS)]
+        finally:
+            rows.close()
+        mapping = propose_mapping(header, sample, municipality.land, delimiter=info.delimiter)
+        if info.format == "xlsx":
+            mapping.sheet = info.sheet
     if phase:
-        mapping.default_phase = phase
+        mapping.default_phase = phase  # the mapping check says when the file's own phase wins
     mapping.header_fingerprint = mapping.header_fingerprint or fingerprint
     detected = {
         "format": info.format,
@@ -276,29 +266,20 @@ def budget_preview(
     delimiter: str | None = None,
 ) -> tuple[Preview, ImportProfile | None]:
     """Preview a file: detection, the mapping (given, from a matching profile, or proposed), the first
-    ``n`` records, whole-file totals and all problems. Never raises for a bad file. ``encoding`` and
-    ``delimiter`` override what was detected (CSV)."""
-    if encoding or delimiter:
-        try:
-            with _read_as(source, encoding=encoding, delimiter=delimiter) as readable:
-                result, profile = budget_preview(
-                    municipality=municipality, source=readable, mapping=mapping, n=n
-                )
-        except ImportFileError as exc:
-            return Preview(issues=[exc.issue]), None
-        if result.format == "csv":
-            result.encoding, result.delimiter = encoding or result.encoding, delimiter or result.delimiter
-        return result, None if mapping is not None else profile
-    profile = None
-    if mapping is None:
-        try:
-            with open_table(source) as table:
-                profile = profile_for_fingerprint(municipality, header_fingerprint(table.header))
-        except ImportFileError:
-            profile = None
-        if profile is not None:
-            mapping = Mapping.from_dict(profile.mapping)
-    result = preview(source, mapping, n=n, land=municipality.land)
+    ``n`` records, whole-file totals and all problems. The file is opened and detected once; ``encoding``
+    and ``delimiter`` replace the detection (CSV). Never raises for a bad file."""
+    read = ReadOptions(encoding, delimiter)
+    try:
+        table = read.open(source, sheet=mapping.sheet if mapping else None)
+    except ImportFileError as exc:
+        return Preview(issues=[exc.issue]), None
+    with table:
+        profile = None
+        if mapping is None:
+            profile = profile_for_fingerprint(municipality, header_fingerprint(table.header))
+            if profile is not None:
+                mapping = Mapping.from_dict(profile.mapping)
+        result = preview(table, mapping, n=n, land=municipality.land)
     if result.mapping is not None and not result.mapping.header_fingerprint:
         result.mapping.header_fingerprint = result.fingerprint
     return result, profile
@@ -325,66 +306,62 @@ def budget_import(
     *,
     municipality: Municipality,
     source: Source,
-    filename: str | None = None,
-    mapping: Mapping | None = None,
-    profile: ImportProfile | None = None,
-    phase: str | None = None,
-    dataset_name: str | None = None,
-    label: str = "",
+    spec: ImportSpec | None = None,
     user=None,
-    dry_run: bool = False,
-    checksum: str | None = None,
-    stored_file: str | None = None,
     upload: BudgetUpload | None = None,
     progress: ProgressCallback | None = None,
-    max_errors: int = 200,
-    encoding: str | None = None,
-    delimiter: str | None = None,
 ) -> ImportOutcome:
-    """Import one budget file as a new version of a dataset (default dataset: "Haushalt").
+    """Import one budget file as a new version of a dataset, as ``spec`` says (default: detect
+    everything, dataset "Haushalt", status draft, not the current budget).
 
-    ``source`` is a path or the file's bytes; ``stored_file`` names an already stored copy (a staged
-    upload) that the version then keeps, otherwise the file is copied into storage. ``progress`` is
-    called with the number of data rows read after every chunk; ``encoding`` and ``delimiter``
-    override the detected ones (CSV). See the module docstring for the all-or-nothing and the
-    unchanged rules.
+    ``source`` is a path or the file's bytes. With ``upload`` (a staged upload) its stored file and
+    checksum are used and its status is written in the import transaction. ``progress`` is called with
+    the number of data rows read after every chunk. The file is opened and detected ONCE: the same
+    table feeds the mapping proposal and the parse. All-or-nothing; the same bytes with the same
+    reading options already imported give ``unchanged``.
     """
+    spec = spec or ImportSpec()
     if isinstance(source, str):
         source = Path(source)
-    if checksum is None:
-        checksum, size = file_checksum(source)
-    else:
+    package = _fiscal_data_package(source)
+    if upload is not None:
+        checksum = upload.checksum
         size = len(source) if isinstance(source, bytes) else source.stat().st_size
-    if not dry_run:
-        existing = _version_by_checksum(municipality, checksum)
+    else:
+        checksum, size = file_checksum(source)
+    identity = spec.read.identity()
+    if not spec.dry_run:
+        existing = _version_by_checksum(municipality, checksum, identity)
         if existing is not None:
             return _unchanged(existing)
     try:
-        with _read_as(source, encoding=encoding, delimiter=delimiter) as readable:
+        readable: Source = source
+        if package is not None:  # an open Fiscal Data Package: its model is the mapping
+            readable, model_mapping = read_package(package)
+            spec.mapping = spec.mapping or model_mapping
+        sheet = spec.mapping.sheet if spec.mapping else None
+        with spec.read.open(readable, sheet=sheet) as table:
             mapping, profile, detected = mapping_resolve(
-                municipality=municipality, source=readable, mapping=mapping, profile=profile, phase=phase
+                municipality=municipality,
+                table=table,
+                mapping=spec.mapping,
+                profile=spec.profile,
+                phase=spec.phase,
             )
-            if (encoding or delimiter) and detected["format"] == "csv":
-                detected.update(
-                    encoding=encoding or detected["encoding"], delimiter=delimiter or detected["delimiter"]
-                )
-                detected["overridden"] = True
+            if identity:
+                detected.update(read_options=identity, overridden=True)
             with _quiet_gc():
                 return _import_parsed(
                     municipality=municipality,
                     source=source,
-                    result=parse(readable, mapping, max_errors=max_errors),
+                    result=ParseResult(table, mapping, max_errors=spec.max_errors),
+                    spec=spec,
                     mapping=mapping,
                     profile=profile,
                     detected=detected,
-                    filename=filename,
                     size=size,
                     checksum=checksum,
-                    dataset_name=dataset_name,
-                    label=label,
                     user=user,
-                    dry_run=dry_run,
-                    stored_file=stored_file,
                     upload=upload,
                     progress=progress,
                 )
@@ -392,26 +369,64 @@ def budget_import(
         return ImportOutcome("rejected", errors=[exc.issue])
 
 
+def _fiscal_data_package(source: Path | bytes) -> bytes | None:
+    """The bytes of ``source`` when it is a Fiscal Data Package ZIP (small: read once), else None."""
+    if isinstance(source, bytes):
+        return source if is_package(source) else None
+    with open(source, "rb") as handle:
+        if handle.read(4) != b"PK\x03\x04" or source.stat().st_size > settings.MAX_UPLOAD_BYTES:
+            return None
+        handle.seek(0)
+        try:
+            with zipfile.ZipFile(handle) as archive:
+                if "datapackage.json" not in archive.namelist():
+                    return None  # a workbook: read by the table reader
+        except zipfile.BadZipFile:
+            return None
+        handle.seek(0)
+        return handle.read()
+
+
+def version_fdp(version: BudgetVersion) -> bytes:
+    """A version as a Fiscal Data Package ZIP (datapackage.json + budget.csv), validated."""
+    products = dict(version.products.values_list("code", "name"))
+    accounts = dict(version.accounts.values_list("code", "name"))
+    rows = (
+        {
+            "year": line.year,
+            "phase": line.phase,
+            "statement": line.statement,
+            "direction": line.direction,
+            "product_code": line.product_code,
+            "product_name": products.get(line.product_code, ""),
+            "account_code": line.account_code,
+            "account_name": accounts.get(line.account_code, ""),
+            "amount": line.amount,
+        }
+        for line in version.lines.order_by("line", "pk").iterator(chunk_size=5000)
+    )
+    name = slugify(f"{version.municipality.slug}-{version.dataset.name}-v{version.number}") or "budget"
+    return write_package(rows, name=name, title=str(version))
+
+
 def _import_parsed(
     *,
     municipality: Municipality,
     source: Path | bytes,
-    result,
+    result: ParseResult,
+    spec: ImportSpec,
     mapping: Mapping,
     profile: ImportProfile | None,
     detected: dict[str, Any],
-    filename: str | None,
     size: int,
     checksum: str,
-    dataset_name: str | None,
-    label: str,
     user,
-    dry_run: bool,
-    stored_file: str | None,
     upload: BudgetUpload | None,
     progress: ProgressCallback | None,
 ) -> ImportOutcome:
-    if dry_run:
+    filename = spec.filename or (upload.original_name if upload is not None else None)
+    stored_file = upload.file.name if upload is not None else None
+    if spec.dry_run:
         for _chunk in result.chunks():
             if progress:
                 progress(result.stats.data_rows)
@@ -423,14 +438,16 @@ def _import_parsed(
     try:
         with transaction.atomic():
             dataset = _dataset_lock(
-                municipality=municipality, name=dataset_name or DEFAULT_DATASET, user=user
+                municipality=municipality, name=spec.dataset_name or DEFAULT_DATASET, user=user
             )
             number = (dataset.versions.aggregate(n=Max("number"))["n"] or 0) + 1
             version = BudgetVersion(
                 dataset=dataset,
                 municipality=municipality,
                 number=number,
-                label=label,
+                label=spec.label,
+                status=spec.status,
+                read_options=spec.read.identity(),
                 source_name=name[:255],
                 source_size=size,
                 checksum=checksum,
@@ -465,6 +482,8 @@ def _import_parsed(
             version.warnings = [issue_json(i) for i in result.warnings]
             version.summary = totals_json(selectors.version_totals(version, stored=False))
             version.save(update_fields=["rows", "line_count", "warnings", "summary"])
+            if spec.make_current:
+                _make_current(version)
             outcome = _parsed_outcome(result, [], "imported", mapping, detected)
             outcome.version, outcome.lines = version, writer.count
             if upload is not None:
@@ -478,7 +497,7 @@ def _import_parsed(
         return _parsed_outcome(result, writer.issues if writer else [], "rejected", mapping, detected)
     except IntegrityError:
         _discard(saved_name)
-        existing = _version_by_checksum(municipality, checksum)
+        existing = _version_by_checksum(municipality, checksum, spec.read.identity())
         if existing is None:
             raise
         return _unchanged(existing)
@@ -493,17 +512,58 @@ def _discard(name: str | None) -> None:
         default_storage.delete(name)
 
 
-def version_by_checksum(municipality: Municipality, checksum: str) -> BudgetVersion | None:
-    """The municipality's version imported from a file with this SHA-256, if any."""
-    return _version_by_checksum(municipality, checksum)
+def version_by_checksum(
+    municipality: Municipality, checksum: str, read_options: str = ""
+) -> BudgetVersion | None:
+    """The municipality's version imported from a file with this SHA-256 and reading, if any."""
+    return _version_by_checksum(municipality, checksum, read_options)
 
 
-def _version_by_checksum(municipality: Municipality, checksum: str) -> BudgetVersion | None:
+def _version_by_checksum(
+    municipality: Municipality, checksum: str, read_options: str = ""
+) -> BudgetVersion | None:
     return (
-        BudgetVersion.objects.filter(municipality=municipality, checksum=checksum)
+        BudgetVersion.objects.filter(municipality=municipality, checksum=checksum, read_options=read_options)
         .select_related("dataset")
         .first()
     )
+
+
+def _make_current(version: BudgetVersion) -> None:
+    BudgetVersion.objects.filter(municipality=version.municipality, is_current=True).exclude(
+        pk=version.pk
+    ).update(is_current=False)
+    BudgetVersion.objects.filter(pk=version.pk).update(is_current=True)
+    version.is_current = True
+
+
+def version_set_status(*, version: BudgetVersion, status: str, make_current: bool = False) -> BudgetVersion:
+    """Set what a version's figures are (draft, adopted, supplementary, final accounts) and, on request,
+    make it the municipality's current budget: the default of every page. Only adopted or
+    supplementary budgets can be current; a draft or final accounts never are."""
+    if status not in BudgetVersion.Status.values:
+        raise ValidationError(_("Unbekannter Status: %(s)s") % {"s": status})
+    if make_current and status not in (BudgetVersion.Status.ADOPTED, BudgetVersion.Status.SUPPLEMENTARY):
+        raise ValidationError(_("Nur ein beschlossener Haushalt oder ein Nachtrag kann der aktuelle sein."))
+    with transaction.atomic():
+        locked = BudgetVersion.objects.select_for_update().get(pk=version.pk)
+        locked.status = status
+        fields = ["status"]
+        if (
+            locked.is_current
+            and not make_current
+            and status
+            not in (
+                BudgetVersion.Status.ADOPTED,
+                BudgetVersion.Status.SUPPLEMENTARY,
+            )
+        ):
+            locked.is_current = False
+            fields.append("is_current")
+        locked.save(update_fields=fields)
+        if make_current:
+            _make_current(locked)
+    return locked
 
 
 def _unchanged(version: BudgetVersion) -> ImportOutcome:
@@ -559,77 +619,80 @@ def budget_upload_create(*, municipality: Municipality, file: UploadedFile, user
 def budget_upload_start(
     *,
     upload: BudgetUpload,
-    mapping: Mapping | None,
-    dataset_name: str = "",
-    label: str = "",
-    phase: str | None = None,
-    profile: ImportProfile | None = None,
+    spec: ImportSpec,
     profile_name: str = "",
     user=None,
-    encoding: str | None = None,
-    delimiter: str | None = None,
 ) -> Job:
     """Confirm an upload: optionally save the mapping as a profile, then start the import job.
 
     Without a mapping the job uses ``profile``, else the saved profile matching the file's header,
     else the proposal (as the CLI does)."""
     with transaction.atomic():
-        if mapping is not None and profile_name:
+        profile = spec.profile
+        if spec.mapping is not None and profile_name:
             profile = profile_save(
-                municipality=upload.municipality, name=profile_name, mapping=mapping, user=user
+                municipality=upload.municipality, name=profile_name, mapping=spec.mapping, user=user
             )
         job = job_start(
             "finance.import_budget",
             municipality=upload.municipality,
             requested_by=user,
-            params={
-                "upload_id": upload.pk,
-                "mapping": mapping.to_dict() if mapping is not None else None,
-                "dataset_name": dataset_name or DEFAULT_DATASET,
-                "label": label,
-                "phase": phase,
-                "profile_id": profile.pk if profile else None,
-                "encoding": encoding,
-                "delimiter": delimiter,
-            },
+            params={"upload_id": upload.pk, **spec_params(spec, profile)},
         )
         BudgetUpload.objects.filter(pk=upload.pk).update(job=job, status=BudgetUpload.Status.IMPORTING)
         upload.job, upload.status = job, BudgetUpload.Status.IMPORTING
     return job
 
 
+def spec_params(spec: ImportSpec, profile: ImportProfile | None = None) -> dict[str, Any]:
+    """An import spec as the JSON parameters of a job (ids and plain values only)."""
+    profile = profile or spec.profile
+    return {
+        "mapping": spec.mapping.to_dict() if spec.mapping is not None else None,
+        "dataset_name": spec.dataset_name or DEFAULT_DATASET,
+        "label": spec.label,
+        "phase": spec.phase,
+        "status": spec.status,
+        "make_current": spec.make_current,
+        "profile_id": profile.pk if profile else None,
+        "encoding": spec.read.encoding,
+        "delimiter": spec.read.delimiter,
+    }
+
+
+def spec_from_params(params: dict[str, Any]) -> ImportSpec:
+    """Inverse of ``spec_params`` (the job's side)."""
+    profile_id = params.get("profile_id")
+    return ImportSpec(
+        mapping=Mapping.from_dict(params["mapping"]) if params.get("mapping") else None,
+        profile=ImportProfile.objects.filter(pk=profile_id).first() if profile_id else None,
+        phase=params.get("phase"),
+        dataset_name=params.get("dataset_name") or DEFAULT_DATASET,
+        label=params.get("label") or "",
+        status=params.get("status") or BudgetVersion.Status.DRAFT,
+        make_current=bool(params.get("make_current")),
+        read=ReadOptions(params.get("encoding"), params.get("delimiter")),
+    )
+
+
 def budget_upload_import(
     *,
     upload: BudgetUpload,
-    mapping: Mapping | None,
-    dataset_name: str,
-    label: str = "",
-    phase: str | None = None,
-    profile: ImportProfile | None = None,
+    spec: ImportSpec,
     user=None,
     progress: ProgressCallback | None = None,
-    encoding: str | None = None,
-    delimiter: str | None = None,
 ) -> ImportOutcome:
     """Import a staged upload (the job's work). Idempotent: a finished upload returns its outcome."""
     if upload.status in (BudgetUpload.Status.IMPORTED, BudgetUpload.Status.UNCHANGED) and upload.version:
         return _unchanged(upload.version)
+    spec.filename = spec.filename or upload.original_name
     outcome = budget_import(
         municipality=upload.municipality,
         source=Path(upload.file.path),
-        filename=upload.original_name,
-        mapping=mapping,
-        profile=profile,
-        phase=phase,
-        dataset_name=dataset_name,
-        label=label,
+        spec=spec,
         user=user,
-        checksum=upload.checksum,
-        stored_file=upload.file.name,
         upload=upload,
         progress=progress,
-        encoding=encoding,
-        delimiter=delimiter,
     )
     if outcome.status != "imported":  # imported: written in the import transaction
         status = {

@@ -7,10 +7,9 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from core.jobs import JobContext, JobError, job_task
-from finance.importing import Mapping
-from finance.models import BudgetUpload, ImportProfile
+from finance.models import BudgetUpload
 from finance.progress import ImportProgress, estimate_rows
-from finance.services import budget_upload_import
+from finance.services import budget_upload_import, spec_from_params
 
 
 @job_task("finance.import_budget", time_limit=3600)
@@ -18,34 +17,18 @@ def import_budget(
     ctx: JobContext,
     *,
     upload_id: int,
-    mapping: dict | None = None,
-    dataset_name: str = "",
-    label: str = "",
-    phase: str | None = None,
-    profile_id: int | None = None,
-    encoding: str | None = None,
-    delimiter: str | None = None,
+    **params: object,
 ) -> dict:
     """Import the staged upload; a rejected file fails the job with the number of problems (the list
     is stored on the upload and shown on its page)."""
     upload = BudgetUpload.objects.select_related("municipality", "uploaded_by").filter(pk=upload_id).first()
     if upload is None:
         raise JobError(_("Die hochgeladene Datei gibt es nicht mehr."))
-    profile = ImportProfile.objects.filter(pk=profile_id).first() if profile_id else None
     ctx.progress(2, _("Datei wird geprüft"))
     progress = ImportProgress(ctx, estimated_rows=estimate_rows(Path(upload.file.path)))
     try:
         outcome = budget_upload_import(
-            upload=upload,
-            mapping=Mapping.from_dict(mapping) if mapping else None,
-            dataset_name=dataset_name,
-            label=label,
-            phase=phase,
-            profile=profile,
-            user=upload.uploaded_by,
-            progress=progress,
-            encoding=encoding,
-            delimiter=delimiter,
+            upload=upload, spec=spec_from_params(params), user=upload.uploaded_by, progress=progress
         )
     finally:
         progress.close()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("import/<int:upload_id>/verwerfen/", views.upload_delete, name="upload-delete"),
     path("versionen/<int:version_id>/quelle/", views.version_source, name="version-source"),
     path("versionen/<int:version_id>/loeschen/", views.version_delete, name="version-delete"),
+    path("versionen/<int:version_id>/status/", views.version_status, name="version-status"),
     path("datensaetze/<int:dataset_id>/loeschen/", views.dataset_delete, name="dataset-delete"),
     path("importprofile/<int:profile_id>/loeschen/", views.profile_delete, name="profile-delete"),
 ]

@@ -78,6 +78,7 @@ def data(request, municipality):
             "profiles": selectors.profiles_of(municipality),
             "uploads": selectors.uploads_pending(municipality),
             "can_edit": Capability.EDIT_BUDGET in request.capabilities,
+            "status_choices": BudgetVersion.Status.choices,
         },
     )
 
@@ -91,6 +92,23 @@ def version_source(request, municipality, version_id: int):
     except (FileNotFoundError, ValueError) as exc:
         raise Http404 from exc
     return FileResponse(handle, as_attachment=True, filename=version.source_name)
+
+
+@require_POST
+@municipality_required(Capability.EDIT_BUDGET)
+def version_status(request, municipality, version_id: int):
+    """Set what a version's figures are and, on request, make it the current adopted budget."""
+    version = get_object_or_404(BudgetVersion, pk=version_id, municipality=municipality)
+    status = request.POST.get("status", "")
+    try:
+        services.version_set_status(
+            version=version, status=status, make_current=request.POST.get("make_current") == "on"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Status der Version „%(v)s“ gespeichert.") % {"v": version})
+    return redirect("finance:data", slug=municipality.slug)
 
 
 @require_http_methods(["GET", "POST"])
@@ -267,15 +285,17 @@ def upload_detail(request, municipality, upload_id: int):
     if request.method == "POST" and header is not None:
         form = _mapping_form(staged, header, None, request.POST)
         if form.is_valid():
-            job = services.budget_upload_start(
-                upload=staged,
+            spec = services.ImportSpec(
                 mapping=form.to_mapping(),
                 dataset_name=form.cleaned_data["dataset_name"],
                 label=form.cleaned_data["label"],
                 phase=form.cleaned_data.get("default_phase") or None,
-                profile_name=form.cleaned_data["profile_name"],
-                user=request.user,
-                **overrides,
+                status=form.cleaned_data.get("status") or "draft",
+                make_current=bool(form.cleaned_data.get("make_current")),
+                read=services.ReadOptions(overrides.get("encoding"), overrides.get("delimiter")),
+            )
+            job = services.budget_upload_start(
+                upload=staged, spec=spec, profile_name=form.cleaned_data["profile_name"], user=request.user
             )
             messages.info(request, _("Der Import wurde gestartet (Auftrag %(id)s).") % {"id": job.pk})
             return redirect("finance:upload-detail", slug=municipality.slug, upload_id=staged.pk)

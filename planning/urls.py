@@ -3,6 +3,7 @@
 from django.urls import path
 
 from planning import views
+from planning.districts import urls as districts_urls
 from planning.population import urls as population_urls
 from planning.projection import urls as projection_urls
 from planning.resilience import urls as resilience_urls
@@ -13,4 +14,5 @@ urlpatterns = [
     *projection_urls.urlpatterns,
     *population_urls.urlpatterns,
     *resilience_urls.urlpatterns,
+    *districts_urls.urlpatterns,
 ]

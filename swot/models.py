@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Municipality, MunicipalityScopedQuerySet
+from core.models import District, Municipality, MunicipalityScopedQuerySet
 from swot import logic
 
 
@@ -58,6 +58,10 @@ class Board(models.Model):
     timer_ends_at = models.DateTimeField(_("Timer endet"), null=True, blank=True)
     timer_seconds = models.PositiveIntegerField(_("Timer-Dauer (Sekunden)"), default=0)
     seq = models.PositiveBigIntegerField(default=0, editable=False)
+    district = models.ForeignKey(
+        District, on_delete=models.SET_NULL, null=True, blank=True, related_name="swot_boards",
+        verbose_name=_("Bezirk"),
+    )  # fmt: skip
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -362,6 +366,10 @@ class Measure(models.Model):
         Strategy, on_delete=models.SET_NULL, null=True, blank=True, related_name="measures"
     )
     status = models.CharField(_("Status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
+    district = models.ForeignKey(
+        District, on_delete=models.SET_NULL, null=True, blank=True, related_name="measures",
+        verbose_name=_("Bezirk"),
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

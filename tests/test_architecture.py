@@ -182,7 +182,7 @@ def test_planning_reads_finance_only_through_its_read_api():
 
 
 #: Planning features, lower first: a feature may import the ones before it, never those after it.
-FEATURE_ORDER = ("population", "projection", "resilience")
+FEATURE_ORDER = ("population", "projection", "resilience", "districts")
 
 
 def test_a_planning_feature_never_imports_a_higher_one():

@@ -57,6 +57,8 @@ class BudgetVersionSerializer(serializers.ModelSerializer):
             "dataset_id",
             "number",
             "label",
+            "status",
+            "is_current",
             "source_name",
             "source_size",
             "checksum",
@@ -139,7 +141,9 @@ class UploadCreateSerializer(serializers.Serializer):
     file = serializers.FileField()
     dataset = serializers.CharField(required=False, default="Haushalt", max_length=200)
     label = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)
-    phase = serializers.ChoiceField(choices=["actual", "plan"], required=False, allow_null=True, default=None)
+    phase = serializers.ChoiceField(
+        choices=["actual", "plan", "commitment"], required=False, allow_null=True, default=None
+    )
     mapping = serializers.JSONField(required=False, help_text="mapping JSON; default: profile or proposal")
     profile = serializers.CharField(required=False, help_text="name of a saved import profile")
     save_profile = serializers.CharField(required=False, default="", allow_blank=True, max_length=120)
@@ -148,6 +152,15 @@ class UploadCreateSerializer(serializers.Serializer):
     )
     delimiter = serializers.ChoiceField(
         choices=DELIMITERS, required=False, help_text="override the delimiter"
+    )
+    status = serializers.ChoiceField(
+        choices=["draft", "adopted", "supplementary", "final"],
+        required=False,
+        default="draft",
+        help_text="what the figures are: draft, adopted, supplementary (Nachtrag), final accounts",
+    )
+    make_current = serializers.BooleanField(
+        required=False, default=False, help_text="make the new version the current adopted budget"
     )
 
 

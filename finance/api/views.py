@@ -211,17 +211,21 @@ class UploadViewSet(
         upload = services.budget_upload_create(
             municipality=self.municipality, file=data["file"], user=request.user
         )
-        job = services.budget_upload_start(
-            upload=upload,
+        spec = services.ImportSpec(
             mapping=mapping,
             profile=profile,
             dataset_name=data["dataset"],
             label=data["label"],
             phase=data["phase"],
+            status=data.get("status") or "draft",
+            make_current=bool(data.get("make_current")),
+            read=services.ReadOptions(data.get("encoding"), data.get("delimiter")),
+        )
+        job = services.budget_upload_start(
+            upload=upload,
+            spec=spec,
             profile_name=data["save_profile"] if mapping is not None else "",
             user=request.user,
-            encoding=data.get("encoding"),
-            delimiter=data.get("delimiter"),
         )
         job.refresh_from_db()
         upload.refresh_from_db()

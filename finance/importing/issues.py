@@ -146,6 +146,121 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Vorzeichenregel prüfen.",
         "Mixed signs: revenue and expenses are mostly negative. Please check the sign convention.",
     ),
+    "unknown_statement": (
+        "„{value}“ ist keine bekannte Haushaltsart (Ergebnishaushalt, Finanzhaushalt, Verwaltungshaushalt, "
+        "Vermögenshaushalt)",
+        '"{value}" is not a known statement (results, financial, administrative or capital budget)',
+    ),
+    "statement_unknown": (
+        "Die Datei sagt nicht, zu welcher Haushaltsart die Beträge gehören ({reason_de}). Bitte angeben: "
+        "Ergebnishaushalt (doppisch), Finanzhaushalt (doppisch), Verwaltungshaushalt (kameral), "
+        "Vermögenshaushalt (kameral) oder kameral ohne Trennung der Teile (Zuordnung "
+        "„default_statement“: results, financial, kameral_vwh, kameral_vmh, kameral).",
+        "The file does not say which statement the amounts belong to ({reason_en}). Please choose: results "
+        "(doppik), financial (doppik), administrative budget (kameral), capital budget (kameral) or kameral "
+        'with both parts together (mapping "default_statement": results, financial, kameral_vwh, '
+        "kameral_vmh, kameral).",
+    ),
+    "phase_unknown": (
+        "Die Datei sagt nicht, ob die Beträge Ist oder Plan sind: keine Spalte mit Ist/Plan/Ansatz und keine "
+        "Phase in der Überschrift der Betragsspalte ({columns}). Bitte die Phase angeben (Zuordnung "
+        "„default_phase“ bzw. --phase: actual, plan oder commitment).",
+        "The file does not say whether the amounts are actuals or plan: no column with actual/plan words and "
+        "no phase in the amount column's header ({columns}). Please give the phase (mapping "
+        '"default_phase" or --phase: actual, plan or commitment).',
+    ),
+    "default_phase_ignored": (
+        "Die Vorgabe Phase „{value}“ wurde nicht angewandt: die Datei nennt die Phase selbst ({source_de}).",
+        'The default phase "{value}" was not applied: the file states the phase itself ({source_en}).',
+    ),
+    "default_statement_ignored": (
+        "Die Vorgabe Haushaltsart „{value}“ wurde nicht angewandt: die Datei nennt sie in Spalte "
+        "„{column_name}“.",
+        'The default statement "{value}" was not applied: the file states it in column "{column_name}".',
+    ),
+    "statement_conflict": (
+        "„{value}“ ({statement}) widerspricht der Haushaltsart aus Konto oder Richtung ({other})",
+        '"{value}" ({statement}) contradicts the statement given by the account or direction ({other})',
+    ),
+    "ambiguous_role": (
+        "Mehrdeutig: für „{role_de}“ kommen die Spalten {columns} gleichermaßen in Frage. Bitte in der "
+        "Zuordnung eine wählen.",
+        'Ambiguous: the columns {columns} are equally plausible as "{role_en}". Please choose one in the '
+        "mapping.",
+    ),
+    "no_roles": (
+        "Die Datei kann nicht zugeordnet werden ({missing_de}). Spalten der Datei: {columns_de}",
+        "The file cannot be mapped ({missing_en}). The file's columns: {columns_en}",
+    ),
+    "group_rows_excluded": (
+        "{count} Sammelzeilen (Produkt {codes}) enthalten genau die Summe der Zeilen darunter und wurden "
+        "nicht "
+        "übernommen (sonst doppelt gezählt).",
+        "{count} group rows (product {codes}) equal exactly the sum of the rows below them and were not "
+        "imported (they would count twice).",
+    ),
+    "group_rows_mismatch": (
+        "Produkt „{value}“ ({direction_de} {year}: {amount}) enthält die Produkte {children} "
+        "(Summe {children_sum}),"
+        " aber die Beträge stimmen nicht überein. Ist „{value}“ eine Sammelzeile, die mehr enthält als die "
+        "Zeilen darunter, oder ein eigenes Produkt? Bitte angeben (Zuordnung „group_rows“: keep_groups = "
+        "Sammelzeilen behalten und Zeilen darunter weglassen; separate = alle Zeilen als eigene Produkte).",
+        'Product "{value}" ({direction_en} {year}: {amount}) contains the products {children} (sum '
+        '{children_sum}), but the amounts differ. Is "{value}" a group row holding more than the rows below '
+        'it, or a product of its own? Please say (mapping "group_rows": keep_groups = keep the group rows '
+        "and leave out the rows below; separate = every row is a product of its own).",
+    ),
+    "negative_in_direction_column": (
+        "„{value}“ steht negativ in der Spalte für {direction_de}; übernommen als Minderung ({direction_de} "
+        "{value}). Prüfen, ob der Betrag in die andere Spalte gehört.",
+        '"{value}" is negative in the {direction_en} column; taken as a reduction. Check whether it belongs '
+        "in the other column.",
+    ),
+    "total_row_ok_long": (
+        "Summenzeile erkannt; sie stimmt mit der Summe der Zeilen überein und wird nicht übernommen.",
+        "Total row recognised; it equals the sum of the rows and is not imported.",
+    ),
+    "kameral_account": (
+        "Konto „{value}“: kamerale Gruppierungsnummern werden nicht über den doppischen Kontenrahmen gelesen",
+        'account "{value}": kameral Gruppierung numbers are not read through a doppik chart of accounts',
+    ),
+    "land_chart_unknown": (
+        "Für das Land „{value}“ ist kein Kontenrahmen hinterlegt, und die Datei hat keine Spalte "
+        "Aufwand/Ertrag: Kontonummern können nicht sicher zugeordnet werden. Bitte eine Richtungsspalte "
+        "zuordnen oder das Land (NW, BW, SH) angeben.",
+        'No chart of accounts is known for Land "{value}" and the file has no expense/revenue column: '
+        "account numbers cannot be placed safely. Map a direction column or give the Land (NW, BW, SH).",
+    ),
+    "bom_mismatch": (
+        "Die Datei beginnt mit einer UTF-8-Kennung (BOM), enthält aber Bytes, die kein UTF-8 sind (ab Byte "
+        "{offset}). Bitte die Datei als UTF-8 neu exportieren oder den Zeichensatz ausdrücklich angeben.",
+        "The file starts with a UTF-8 byte order mark but contains bytes that are not UTF-8 (from byte "
+        "{offset}). Please re-export it as UTF-8 or give the encoding explicitly.",
+    ),
+    "override_unreadable": (
+        "Die Datei lässt sich mit Zeichensatz {value} nicht lesen: {detail}",
+        "The file cannot be read with encoding {value}: {detail}",
+    ),
+    "xlsx_bomb": (
+        "Die Excel-Datei ist zu groß ausgepackt ({detail}); höchstens {limit_mb} MB bzw. "
+        "{max_rows} Zeilen werden gelesen.",
+        "The Excel file is too large when unpacked ({detail}); at most {limit_mb} MB or {max_rows} rows "
+        "are read.",
+    ),
+    "delimiter_in_text": (
+        "Ein Textfeld enthält das Trennzeichen „{value}“ ohne Anführungszeichen; die Felder wurden "
+        "wieder zusammengefügt, weil nur so alle Zahlen, Jahre und Wörter der Zeile passen.",
+        'A text field holds the delimiter "{value}" without quotes; the fields were joined again, as only '
+        "then every number, year and word of the row fits.",
+    ),
+    "bad_fdp": (
+        "Das Fiscal Data Package ist ungültig: {detail}",
+        "The Fiscal Data Package is invalid: {detail}",
+    ),
+    "column_report": (
+        "Die Spalten der Datei und warum sie (nicht) zugeordnet wurden: {report_de}",
+        "The file's columns and why they were (not) assigned: {report_en}",
+    ),
     "too_many_errors": (
         "Mehr als {max_errors} Fehler; die Prüfung wurde abgebrochen.",
         "More than {max_errors} errors; checking stopped.",

@@ -23,9 +23,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .detect import Detection, detect_long, profile_columns
 from .issues import ERROR, WARNING, ImportIssue, make_issue
 from .numbers import CONVENTIONS, NumberFormatError, detect_decimal_convention, make_amount_parser
-from .reference import EXPENSE, REVENUE, classify_account, scheme_for_land
+from .reference import EXPENSE, REVENUE, STATEMENTS, classify_account, scheme_for_land
 from .sources import cell_text
 from .vocabulary import MAX_YEAR, MIN_YEAR, PHASES, ROLE_SYNONYMS, direction_of, normalize, parse_value_header
 
@@ -53,7 +54,17 @@ ROLES = (
     "phase",
     "amount",
     "direction",
+    "statement",
+    "revenue_amount",
+    "expense_amount",
 )
+# Roles whose cells are words that a value map may translate, and the canonical values they take.
+VALUE_MAP_TARGETS = {
+    "phase": PHASES,
+    "direction": (REVENUE, EXPENSE),
+    "statement": STATEMENTS,
+}
+GROUP_ROW_RULES = ("auto", "keep_groups", "separate")
 
 
 _PHASE_DE = {"actual": "Ist", "plan": "Plan", "commitment": "VE"}
@@ -94,6 +105,15 @@ class Mapping:
     phase: str | None = None
     amount: str | None = None
     direction: str | None = None
+    statement: str | None = None
+    revenue_amount: str | None = None  # an amount column per direction (Hessian "ausgabe"/"eingabe")
+    expense_amount: str | None = None
+    product_code_parts: list[str] = field(default_factory=list)  # hierarchy levels joined with "."
+    header_phase: str | None = None  # the phase the amount column's header states (``Ansatz``)
+    default_statement: str | None = None  # the user's answer when the file does not say
+    value_maps: dict[str, dict[str, str]] = field(default_factory=dict)  # role -> cell text -> value
+    group_rows: str = "auto"
+    system: str | None = None  # "kameral": account codes are Gruppierung numbers (see reference)
     value_columns: list[ValueColumn] = field(default_factory=list)
     ignore_columns: list[str] = field(default_factory=list)
     sign_convention: str = ALL_POSITIVE
@@ -118,6 +138,12 @@ class Mapping:
             "sign_convention": self.sign_convention,
             "decimal_convention": self.decimal_convention,
             "default_phase": self.default_phase,
+            "header_phase": self.header_phase,
+            "default_statement": self.default_statement,
+            "product_code_parts": list(self.product_code_parts),
+            "value_maps": {role: dict(values) for role, values in self.value_maps.items()},
+            "group_rows": self.group_rows,
+            "system": self.system,
             "header_fingerprint": self.header_fingerprint,
         }
 
@@ -168,6 +194,39 @@ class Mapping:
         if default_phase is not None and default_phase not in PHASES:
             raise MappingError(f"default_phase must be null or one of {', '.join(PHASES)}")
         mapping.default_phase = default_phase
+        header_phase = data.get("header_phase")
+        if header_phase is not None and header_phase not in PHASES:
+            raise MappingError(f"header_phase must be null or one of {', '.join(PHASES)}")
+        mapping.header_phase = header_phase
+        default_statement = data.get("default_statement")
+        if default_statement is not None and default_statement not in STATEMENTS:
+            raise MappingError(f"default_statement must be null or one of {', '.join(STATEMENTS)}")
+        mapping.default_statement = default_statement
+        group_rows = data.get("group_rows", "auto")
+        if group_rows not in GROUP_ROW_RULES:
+            raise MappingError(f"group_rows must be one of {', '.join(GROUP_ROW_RULES)}")
+        mapping.group_rows = group_rows
+        system = data.get("system")
+        if system not in (None, "doppik", "kameral"):
+            raise MappingError("system must be null, doppik or kameral")
+        mapping.system = system
+        parts = data.get("product_code_parts") or []
+        if not isinstance(parts, list) or not all(isinstance(c, str) for c in parts):
+            raise MappingError("product_code_parts must be a list of header texts")
+        mapping.product_code_parts = parts
+        maps = data.get("value_maps") or {}
+        if not isinstance(maps, dict):
+            raise MappingError("value_maps must be an object")
+        for role, values in maps.items():
+            if role not in VALUE_MAP_TARGETS:
+                raise MappingError(f"value_maps: role {role!r} cannot be translated")
+            if not isinstance(values, dict) or not all(isinstance(k, str) for k in values):
+                raise MappingError(f"value_maps.{role} must map cell texts to values")
+            for cell, target in values.items():
+                if target not in VALUE_MAP_TARGETS[role]:
+                    allowed = ", ".join(VALUE_MAP_TARGETS[role])
+                    raise MappingError(f"value_maps.{role}[{cell!r}] must be one of {allowed}")
+        mapping.value_maps = {role: dict(values) for role, values in maps.items()}
         ignore = data.get("ignore_columns") or []
         if not isinstance(ignore, list) or not all(isinstance(c, str) for c in ignore):
             raise MappingError("ignore_columns must be a list of header texts")
@@ -183,16 +242,41 @@ class Mapping:
         """Role -> header for every mapped role."""
         return {role: getattr(self, role) for role in ROLES if getattr(self, role)}
 
+    def used_columns(self) -> set[str]:
+        """Every header text the mapping reads."""
+        used = set(self.mapped_columns().values()) | {v.column for v in self.value_columns}
+        return used | set(self.product_code_parts)
+
+    def file_phase_source(self) -> tuple[str, str] | None:
+        """Where the file itself states the phase (German, English), or None."""
+        if self.layout == WIDE:
+            return ("Überschriften der Wertspalten", "headers of the value columns")
+        if self.phase:
+            return (f"Spalte „{self.phase}“", f'column "{self.phase}"')
+        if self.header_phase:
+            column = self.amount or self.revenue_amount or self.expense_amount
+            return (f"Überschrift „{column}“", f'header "{column}"')
+        return None
+
     def check(self, header: Sequence[str]) -> list[ImportIssue]:
         """Problems of this mapping with this header, before any row is read (fatal if errors)."""
         issues: list[ImportIssue] = []
         _, fallback = scheme_for_land(self.land)
-        if fallback:
+        told = self.direction or self.revenue_amount or self.expense_amount or self.statement
+        told = told or self.system == "kameral"
+        if fallback and (self.account_code or self.account_code_fallback) and not told:
+            # account numbers would be read through NRW's chart: a confident wrong number; ask instead
+            issues.append(make_issue("land_chart_unknown", value=self.land))
+        elif fallback and self.system != "kameral":
             issues.append(make_issue("unknown_land", value=self.land, severity=WARNING))
         counts: dict[str, int] = {}
         for name in header:
             counts[name] = counts.get(name, 0) + 1
-        wanted = list(self.mapped_columns().values()) + [v.column for v in self.value_columns]
+        wanted = (
+            list(self.mapped_columns().values())
+            + [v.column for v in self.value_columns]
+            + list(self.product_code_parts)
+        )
         for name in wanted:
             if name not in counts:
                 issues.append(make_issue("missing_column", value=name))
@@ -202,13 +286,54 @@ class Mapping:
         if self.layout == WIDE and not self.value_columns:
             missing.append(("keine Wertspalten wie „Plan 2017“", "no value columns like 'Plan 2017'"))
         if self.layout == LONG:
-            if not self.amount:
+            if not (self.amount or self.revenue_amount or self.expense_amount):
                 missing.append(("Betrag", "amount"))
             if not (self.year or self.date):
                 missing.append(("Jahr oder Datum", "year or date"))
-            if not (self.phase or self.default_phase):
-                missing.append(("Phase (Spalte oder Vorgabe --phase)", "phase (column or default --phase)"))
-        if not (self.account_code or self.account_code_fallback or self.direction):
+            source = self.file_phase_source()
+            if source is None and not self.default_phase:
+                columns = ", ".join(
+                    f"„{c}“" for c in (self.amount, self.revenue_amount, self.expense_amount) if c
+                )
+                issues.append(make_issue("phase_unknown", columns=columns or "-"))
+            elif source is not None and self.default_phase:
+                issues.append(
+                    make_issue(
+                        "default_phase_ignored",
+                        value=self.default_phase,
+                        source_de=source[0],
+                        source_en=source[1],
+                        severity=WARNING,
+                    )
+                )
+        if (
+            self.layout == LONG
+            and (self.revenue_amount or self.expense_amount)
+            and not (self.statement or self.account_code or self.direction or self.default_statement)
+        ):
+            issues.append(
+                make_issue(
+                    "statement_unknown",
+                    reason_de="Beträge je Richtung, aber weder Konto noch Haushaltsart",
+                    reason_en="amounts per direction, but neither account nor statement",
+                )
+            )
+        if self.statement and self.default_statement:
+            issues.append(
+                make_issue(
+                    "default_statement_ignored",
+                    value=self.default_statement,
+                    column_name=self.statement,
+                    severity=WARNING,
+                )
+            )
+        if not (
+            self.account_code
+            or self.account_code_fallback
+            or self.direction
+            or self.revenue_amount
+            or self.expense_amount
+        ):
             missing.append(("Konto oder Aufwand/Ertrag", "account or direction"))
         if missing:
             issues.append(
@@ -238,8 +363,7 @@ class Mapping:
 
     def _unmapped_value_columns(self, header: Sequence[str]) -> list[ImportIssue]:
         """Money must never be dropped silently: value-looking columns are mapped or ignored explicitly."""
-        taken = set(self.mapped_columns().values()) | {v.column for v in self.value_columns}
-        taken |= set(self.ignore_columns)
+        taken = self.used_columns() | set(self.ignore_columns)
         issues = []
         for name in header:
             if name in taken:
@@ -306,39 +430,75 @@ def _propose(
     header: Sequence[str], rows: Sequence[Sequence[Any]], land: str, delimiter: str | None
 ) -> tuple[Mapping, list[ImportIssue]]:
     """The proposal plus notes for the preview (``propose_mapping`` returns the mapping only)."""
+    mapping, notes, _ = propose_with_detection(header, rows, land, delimiter)
+    return mapping, notes
+
+
+def propose_with_detection(
+    header: Sequence[str], rows: Sequence[Sequence[Any]], land: str, delimiter: str | None
+) -> tuple[Mapping, list[ImportIssue], Detection]:
+    """Header roles for wide files (``Ist 2015`` columns); content detection (``detect``) for long ones."""
+    # rows wider than the header (an unquoted delimiter in a name) would shift the columns' profiles
+    rows = [row for row in rows if len(row) <= len(header)] or rows
     roles = _assign_roles(header, rows)
     name = {role: header[index] for role, index in roles.items()}
     mapping = Mapping(land=land, header_fingerprint=header_fingerprint(header))
-    mapping.product_code = name.get("product_code")
-    mapping.product_name = name.get("product_name")
-    mapping.account_code = name.get("account_code") or name.get("account_group_code")
-    if name.get("account_code"):
-        mapping.account_code_fallback = name.get("account_group_code")
-    mapping.account_name = name.get("account_name") or name.get("account_group_name")
-    if name.get("account_name"):
-        mapping.account_name_fallback = name.get("account_group_name")
-    for role in ("year", "date", "phase", "amount", "direction"):
-        setattr(mapping, role, name.get(role))
     taken = set(roles.values())
     for index, column in enumerate(header):
         parsed = parse_value_header(column)
         if index not in taken and isinstance(parsed, tuple):
             mapping.value_columns.append(ValueColumn(column, parsed[0], parsed[1]))
-    long_possible = bool(mapping.amount and (mapping.year or mapping.date))
-    mapping.layout = LONG if long_possible or (mapping.amount and not mapping.value_columns) else WIDE
-    if mapping.layout == LONG:
-        mapping.value_columns = []
+    long_by_header = bool(name.get("amount") and (name.get("year") or name.get("date")))
+    notes: list[ImportIssue] = []
+    # a header like "Plan 20x7" is a broken value column of a wide file: reported, never read as long
+    wide_signal = mapping.value_columns or any(parse_value_header(h) == "bad_year" for h in header)
+    if wide_signal and not long_by_header:
+        mapping.layout = WIDE
+        mapping.product_code = name.get("product_code")
+        mapping.product_name = name.get("product_name")
+        mapping.account_code = name.get("account_code") or name.get("account_group_code")
+        if name.get("account_code"):
+            mapping.account_code_fallback = name.get("account_group_code")
+        mapping.account_name = name.get("account_name") or name.get("account_group_name")
+        if name.get("account_name"):
+            mapping.account_name_fallback = name.get("account_group_name")
+        mapping.direction = name.get("direction")
+        detection = Detection(profile_columns(header, rows))
+        for profile in detection.columns:
+            role = next((r for r, c in mapping.mapped_columns().items() if c == profile.header), None)
+            if role:
+                profile.role, profile.confidence = role, "high"
+                profile.reason_de = profile.reason_en = role
+            elif any(v.column == profile.header for v in mapping.value_columns):
+                profile.role, profile.confidence = "value_column", "high"
+                profile.reason_de, profile.reason_en = (
+                    "Phase und Jahr in der Überschrift",
+                    "phase and year in the header",
+                )
+            else:
+                profile.reason_de, profile.reason_en = "keine Rolle", "no role"
+    else:
+        mapping.layout = LONG
+        fields, detection = detect_long(header, rows)
+        for role, value in fields.items():
+            setattr(mapping, role, value)
+        if not (mapping.year or mapping.date) and name.get("date"):
+            mapping.date = name["date"]
+        notes.extend(detection.issues)
     amount_indexes = _amount_indexes(mapping, header)
     sampled = [row[i] for row in rows for i in amount_indexes if i < len(row)]
     mapping.decimal_convention = detect_decimal_convention(sampled, delimiter)[0]
-    mapping.sign_convention, notes = _detect_signs(mapping, header, rows, amount_indexes)
-    return mapping, notes
+    mapping.sign_convention, sign_notes = _detect_signs(mapping, header, rows, amount_indexes)
+    if mapping.revenue_amount or mapping.expense_amount:
+        mapping.sign_convention = AS_IS_WITH_DIRECTION_COLUMN
+    return mapping, notes + sign_notes, detection
 
 
 def _amount_indexes(mapping: Mapping, header: Sequence[str]) -> list[int]:
     position = {name: i for i, name in reversed(list(enumerate(header)))}
     if mapping.layout == LONG:
-        return [position[mapping.amount]] if mapping.amount in position else []
+        columns = (mapping.amount, mapping.revenue_amount, mapping.expense_amount)
+        return [position[c] for c in columns if c in position]
     return [position[v.column] for v in mapping.value_columns if v.column in position]
 
 

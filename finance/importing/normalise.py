@@ -16,7 +16,14 @@ from .issues import WARNING, make_issue
 from .mapping import EXPENSE_NEGATIVE, LONG, REVENUE_NEGATIVE
 from .numbers import ZERO, NumberFormatError, make_amount_parser
 from .records import BudgetRecord
-from .reference import EXPENSE, RESULTS, REVENUE, classify_account, scheme_for_land
+from .reference import (
+    EXPENSE,
+    KAMERAL_GRUPPIERUNG,
+    RESULTS,
+    REVENUE,
+    classify_account,
+    scheme_for_land,
+)
 from .sources import XLSX, Table, cell_text
 from .vocabulary import MAX_YEAR, MIN_YEAR, direction_of, phase_of
 
@@ -46,6 +53,8 @@ class RowReader:
         ]
         self.width = len(header)
         self.scheme, _ = scheme_for_land(m.land)
+        if m.system == "kameral":
+            self.scheme = KAMERAL_GRUPPIERUNG
         self.parse_amount = make_amount_parser(m.decimal_convention)
         self.flip = {
             REVENUE: m.sign_convention == REVENUE_NEGATIVE,
@@ -89,6 +98,9 @@ class RowReader:
             fresh: Any = parser
         else:
             zeros, memo_get, fresh = parser.zeros, parser.memo.get, parser.fresh
+        if long_layout:
+            yield from self._run_long(text, width, is_xlsx)
+            return
         record = BudgetRecord
         buffer: list[BudgetRecord] = []
         append = buffer.append
@@ -99,9 +111,12 @@ class RowReader:
             size = len(cells)
             if size != width:
                 if size > width and any(text(c) for c in cells[width:] if c is not None):
-                    add(make_issue("ragged_row", line=line, found=size, expected=width))
-                    continue
-                if size < width:
+                    repaired = None if is_xlsx else self._repair(line, cells)
+                    if repaired is None:
+                        add(make_issue("ragged_row", line=line, found=size, expected=width))
+                        continue
+                    cells = repaired
+                elif size < width:
                     if not is_xlsx:
                         add(make_issue("ragged_row", line=line, found=size, expected=width))
                         continue
@@ -185,6 +200,132 @@ class RowReader:
             stats.records += len(buffer)
             yield buffer
         self._report_skipped()
+
+    def _run_long(self, text: Any, width: int, is_xlsx: bool) -> Iterator[list[BudgetRecord]]:
+        """Long layouts are read whole (see ``long``), then handed out in chunks."""
+        from .long import LongReader
+
+        add = self.result._add
+
+        def rows() -> Iterator[tuple[int, list[Any]]]:
+            for line, cells in self.table.rows():
+                size = len(cells)
+                if size != width:
+                    if size > width and any(text(c) for c in cells[width:] if c is not None):
+                        repaired = None if is_xlsx else self._repair(line, cells)
+                        if repaired is None:
+                            add(make_issue("ragged_row", line=line, found=size, expected=width))
+                            continue
+                        cells = repaired
+                    elif size < width:
+                        if not is_xlsx:
+                            add(make_issue("ragged_row", line=line, found=size, expected=width))
+                            continue
+                        cells = cells + [None] * (width - size)
+                yield line, cells
+
+        records = LongReader(self).run(rows(), text)
+        sums, stats = self.result._sums, self.result.stats
+        for record in records:
+            key = (record.year, record.phase, record.statement, record.direction)
+            sums[key] = sums.get(key, ZERO) + record.amount
+        stats.zero_amounts += self.zero_amounts
+        self.zero_amounts = 0
+        self._report_skipped()
+        for start in range(0, len(records), self.result.chunk_size):
+            chunk = records[start : start + self.result.chunk_size]
+            stats.records += len(chunk)
+            yield chunk
+
+    def _repair(self, line: int, cells: list[Any]) -> list[Any] | None:
+        """A row with extra fields because a text field holds the delimiter unquoted (``Steuern, allg.
+        Zuweisungen`` in a comma file): the fields are joined back at a name column when exactly one
+        such column makes every number, year and word cell of the row valid again; else None."""
+        extra = len(cells) - self.width
+        if extra > 3:
+            return None
+        names = {"product_name", "account_name", "account_name_fallback"}
+        used = set(self.index.values()) | {p for p, *_ in self.values}
+        candidates = [i for role, i in self.index.items() if role in names]
+        candidates += [i for i in range(self.width) if i not in used]
+        delimiter = self.table.info.delimiter or ";"
+        fits = []
+        for i in sorted(set(candidates)):
+            merged = [*cells[:i], delimiter.join(cells[i : i + extra + 1]), *cells[i + extra + 1 :]]
+            if self._plausible(merged):
+                fits.append(merged)
+        if len(fits) != 1:
+            return None
+        self.result._add(make_issue("delimiter_in_text", line=line, value=delimiter, severity=WARNING))
+        return fits[0]
+
+    def _plausible(self, cells: list[Any]) -> bool:
+        """Do the typed cells of a (repaired) row read as what their roles say?"""
+        from .long import read_year
+
+        idx = self.index
+        positions = [p for p, *_ in self.values] + [
+            idx[r] for r in ("amount", "revenue_amount", "expense_amount") if r in idx
+        ]
+        try:
+            for position in positions:
+                self.parse_amount(cells[position])
+        except NumberFormatError:
+            return False
+        if "year" in idx and not isinstance(read_year(cell_text(cells[idx["year"]])), int):
+            return False
+        if "phase" in idx and cell_text(cells[idx["phase"]]) and not phase_of(cell_text(cells[idx["phase"]])):
+            return False
+        direction = cell_text(cells[idx["direction"]]) if "direction" in idx else ""
+        if direction and not direction_of(direction):
+            return False
+        account = cell_text(cells[idx["account_code"]]) if "account_code" in idx else ""
+        return not (account and not account[:1].isdigit() and "direction" not in idx)
+
+    def _long_year_phase(self, line: int, cells: list[Any], text: Any, reader: Any) -> tuple[int, str] | None:
+        """(year, phase) of a long-layout row: the file's phase column or amount header before a default."""
+        from .long import read_year
+
+        idx, header, add, m = self.index, self.table.header, self.result._add, self.result.mapping
+        if "year" in idx:
+            raw = cells[idx["year"]]
+            year = self.year_cache.get(raw)
+            if year is None:
+                year = self._remember_year(raw, read_year(cell_text(raw)))
+            column = header[idx["year"]]
+        else:
+            raw = cells[idx["date"]]
+            year = self.year_cache.get(raw)
+            if year is None:
+                year = self._remember_year(raw, _read_date_year(raw))
+            column = header[idx["date"]]
+        if isinstance(year, str):
+            add(
+                make_issue(
+                    year, line=line, column=column, value=cell_text(raw), min_year=MIN_YEAR, max_year=MAX_YEAR
+                )
+            )
+            return None
+        phase = None
+        if "phase" in idx:
+            phase_text = text(cells[idx["phase"]])
+            if phase_text:
+                phase = reader.phase(phase_text)
+                if phase is None:
+                    add(make_issue("unknown_phase", line=line, column=header[idx["phase"]], value=phase_text))
+                    return None
+        phase = phase or m.header_phase or m.default_phase
+        if phase is None:
+            add(
+                make_issue(
+                    "unknown_phase",
+                    line=line,
+                    column=header[idx["phase"]] if "phase" in idx else None,
+                    value="",
+                )
+            )
+            return None
+        return year, phase
 
     def _other_row(
         self,

@@ -50,7 +50,11 @@ _MEMO_LIMIT = 20_000
 
 def _zero_forms(decimal: str) -> frozenset[str]:
     zero_2 = "0" + decimal + "00"
-    return frozenset({"", "0", "-", "0-", "-0", "0" + decimal + "0", zero_2, "-" + zero_2, zero_2 + "-"})
+    # ``nan``: pandas' missing value, written by exports made with it (Wuppertal): an empty cell.
+    empty = {"nan", "NaN", "NAN", "-nan"}
+    return frozenset(
+        {"", "0", "-", "0-", "-0", "0" + decimal + "0", zero_2, "-" + zero_2, zero_2 + "-", *empty}
+    )
 
 
 def _make_text_parser(convention: str) -> Callable[[str], Decimal]:
@@ -143,10 +147,14 @@ class AmountParser:
             try:
                 value = self._text(raw)
             except NumberFormatError:
-                cleaned = _strip_noise(raw)
-                if cleaned == raw:
-                    raise
-                value = self._text(cleaned)
+                scientific = _scientific(raw)
+                if scientific is not None:
+                    value = scientific
+                else:
+                    cleaned = _strip_noise(raw)
+                    if cleaned == raw.strip() and cleaned == raw:
+                        raise
+                    value = self._text(cleaned)
         memo = self.memo
         if len(memo) >= _MEMO_LIMIT:
             memo.clear()
@@ -157,6 +165,24 @@ class AmountParser:
 def make_amount_parser(convention: str) -> AmountParser:
     """A parser for one decimal convention (``de``/``en``); raises ValueError for another name."""
     return AmountParser(convention)
+
+
+_SCIENTIFIC = re.compile(r"^\s*[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)[eE][+-]?\d{1,3}\s*$")
+
+
+def _scientific(text: str) -> Decimal | None:
+    """``1.5E+06`` / ``2,5e3`` (spreadsheets and pandas write large numbers so): exact, at most cents.
+
+    The mantissa's decimal mark is unambiguous here (no grouping in scientific notation). A value
+    with more than two decimals after scaling is refused like any other (``too_many_decimals``).
+    """
+    if not _SCIENTIFIC.match(text):
+        return None
+    value = Decimal(text.strip().replace(",", "."))
+    rounded = value.quantize(CENT)
+    if rounded != value:
+        raise NumberFormatError("too_many_decimals")
+    return rounded
 
 
 def _strip_noise(text: str) -> str:

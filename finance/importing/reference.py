@@ -21,6 +21,14 @@ from dataclasses import dataclass, field
 
 RESULTS = "results"  # Ergebnisplan / Ergebnisrechnung
 FINANCIAL = "financial"  # Finanzplan / Finanzrechnung
+# Kameral budgets (Kameralistik) are never doppik statements: their two parts are stored as what they are.
+KAMERAL_ADMIN = "kameral_vwh"  # Verwaltungshaushalt: current receipts and spending
+KAMERAL_CAPITAL = "kameral_vmh"  # Vermögenshaushalt: capital receipts and spending
+KAMERAL_COMBINED = "kameral"  # both parts together, when the file does not separate them (user's word)
+STATEMENTS = (RESULTS, FINANCIAL, KAMERAL_ADMIN, KAMERAL_CAPITAL, KAMERAL_COMBINED)
+KAMERAL_STATEMENTS = frozenset({KAMERAL_ADMIN, KAMERAL_CAPITAL, KAMERAL_COMBINED})
+DOPPIK = "doppik"
+KAMERAL = "kameral"
 REVENUE = "revenue"
 EXPENSE = "expense"
 
@@ -192,6 +200,25 @@ DOPPIK_SH = BudgetScheme(
 )
 
 SCHEMES_BY_LAND: dict[str, BudgetScheme] = {"NW": NKF_NRW, "BW": NKHR_BW, "SH": DOPPIK_SH}
+
+# Kameral Gruppierung (the same frame in every Land that still budgets kamerally): the main group, the
+# first digit, says part and direction. 0-2 receipts and 4-8 spending of the Verwaltungshaushalt (86:
+# Zuführung to the capital budget), 3 receipts and 9 spending of the Vermögenshaushalt.
+_KAMERAL_CLASSES: dict[str, AccountClass] = {
+    "0": _budget("Steuern, allgemeine Zuweisungen", KAMERAL_ADMIN, REVENUE),
+    "1": _budget("Einnahmen aus Verwaltung und Betrieb", KAMERAL_ADMIN, REVENUE),
+    "2": _budget("Sonstige Finanzeinnahmen", KAMERAL_ADMIN, REVENUE),
+    "3": _budget("Einnahmen des Vermögenshaushalts", KAMERAL_CAPITAL, REVENUE),
+    "4": _budget("Personalausgaben", KAMERAL_ADMIN, EXPENSE),
+    "5": _budget("Sächlicher Verwaltungs- und Betriebsaufwand", KAMERAL_ADMIN, EXPENSE),
+    "6": _budget("Sächlicher Verwaltungs- und Betriebsaufwand", KAMERAL_ADMIN, EXPENSE),
+    "7": _budget("Zuweisungen und Zuschüsse (nicht für Investitionen)", KAMERAL_ADMIN, EXPENSE),
+    "8": _budget("Sonstige Finanzausgaben (86: Zuführung zum Vermögenshaushalt)", KAMERAL_ADMIN, EXPENSE),
+    "9": _budget("Ausgaben des Vermögenshaushalts", KAMERAL_CAPITAL, EXPENSE),
+}
+KAMERAL_GRUPPIERUNG = BudgetScheme(
+    "kameral", "Kameraler Gruppierungsplan", NRW_PRODUCT_AREAS, False, _KAMERAL_CLASSES
+)
 
 
 def scheme_for_land(land: str | None) -> tuple[BudgetScheme, bool]:

@@ -11,7 +11,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .reference import EXPENSE, FINANCIAL, RESULTS, REVENUE
+from .reference import (
+    EXPENSE,
+    FINANCIAL,
+    KAMERAL_ADMIN,
+    KAMERAL_CAPITAL,
+    KAMERAL_COMBINED,
+    RESULTS,
+    REVENUE,
+)
 
 ACTUAL = "actual"
 PLAN = "plan"
@@ -163,6 +171,14 @@ PHASE_WORDS: dict[str, str] = {
             "Rechnungsergebnis",
             "Jahresergebnis",
             "Ist-Ergebnis",
+            "Ist-Wert",
+            "Istwert",
+            "Rechnung",
+            "RE",
+            "Erg",
+            "Ergebn",
+            "Rechnungsergebnisse",
+            "Jahresabschluss",
             "Actual",
             "Actuals",
             "Result",
@@ -174,7 +190,15 @@ PHASE_WORDS: dict[str, str] = {
         _keys(
             "Ansatz",
             "Haushaltsansatz",
+            "Haushaltsansätze",
+            "HH-Ansatz",
+            "HHAnsatz",
+            "Ans",
+            "Ansätze",
             "Plan",
+            "Planansatz",
+            "Soll",
+            "Planwerte",
             "Planung",
             "Planwert",
             "Fortgeschriebener Ansatz",
@@ -192,6 +216,7 @@ PHASE_WORDS: dict[str, str] = {
             "Verpflichtungsermächtigung",
             "Verpflichtungsermaechtigung",
             "Verpflichtungsermächtigungen",
+            "VEs",
             "Commitment",
             "Commitments",
             "Commitment appropriation",
@@ -200,13 +225,18 @@ PHASE_WORDS: dict[str, str] = {
     ),
     **{p: p for p in PHASES},
 }
+# Words that only a phase column uses, never an amount header of a wide file: ``Soll`` and ``RE`` are
+# too short to trust in a header like ``Soll 2017`` (Soll also means debit).
+_CELL_ONLY_PHASES = frozenset(_keys("Soll", "RE", "Erg", "Ans", "Rechnung"))
 
 # Direction words: (statement or None when the word does not say, direction).
 DIRECTION_WORDS: dict[str, tuple[str | None, str]] = {
     **dict.fromkeys(
         _keys("Ertrag", "Erträge", "Ertraege", "Revenue", "Revenues", "Income"), (RESULTS, REVENUE)
     ),
-    **dict.fromkeys(_keys("Aufwand", "Aufwendungen", "Expense", "Expenses"), (RESULTS, EXPENSE)),
+    **dict.fromkeys(
+        _keys("Aufwand", "Aufwendungen", "Aufwendung", "Expense", "Expenses"), (RESULTS, EXPENSE)
+    ),
     **dict.fromkeys(
         _keys("Einzahlung", "Einzahlungen", "inv. Einzahlungen", "Receipt", "Receipts", "Cash in", "Inflow"),
         (FINANCIAL, REVENUE),
@@ -219,8 +249,55 @@ DIRECTION_WORDS: dict[str, tuple[str | None, str]] = {
     ),
     # E/A columns: Einnahme/Ausgabe or Ertrag/Aufwand; the statement then comes from the account.
     **dict.fromkeys(_keys("E", "Einnahme", "Einnahmen", "Einnahmen/Erträge"), (None, REVENUE)),
-    **dict.fromkeys(_keys("A", "Ausgabe", "Ausgaben", "Expenditure"), (None, EXPENSE)),
+    **dict.fromkeys(_keys("A", "Ausgabe", "Ausgaben", "Expenditure", "Expenditures"), (None, EXPENSE)),
 }
+
+# Statement words (Haushaltsart / Teilhaushalt type). Kameral parts are their own statements.
+STATEMENT_WORDS: dict[str, str] = {
+    **dict.fromkeys(
+        _keys(
+            "Ergebnishaushalt",
+            "Ergebnisplan",
+            "Ergebnisrechnung",
+            "EH",
+            "EP",
+            "ER",
+            "Ergebnis-HH",
+            "Results",
+            "Income statement",
+            "results",
+        ),
+        RESULTS,
+    ),
+    **dict.fromkeys(
+        _keys(
+            "Finanzhaushalt",
+            "Finanzplan",
+            "Finanzrechnung",
+            "FH",
+            "FP",
+            "FR",
+            "Finanz-HH",
+            "Cash flow",
+            "Financial",
+            "financial",
+        ),
+        FINANCIAL,
+    ),
+    **dict.fromkeys(
+        _keys("Verwaltungshaushalt", "VwH", "VWHH", "Verw.-HH", "VerwHH", "kameral_vwh"), KAMERAL_ADMIN
+    ),
+    **dict.fromkeys(
+        _keys("Vermögenshaushalt", "VmH", "VMHH", "Verm.-HH", "VermHH", "kameral_vmh"), KAMERAL_CAPITAL
+    ),
+    **dict.fromkeys(_keys("Gesamthaushalt", "kameral"), KAMERAL_COMBINED),
+}
+
+
+def statement_of(text: object) -> str | None:
+    """Statement for a statement word (``VwH`` -> kameral_vwh, ``Ergebnishaushalt`` -> results), or None."""
+    return STATEMENT_WORDS.get(normalize(text))
+
 
 _YEAR_LAST = re.compile(r"^(?P<phase>\D+?) ?(?P<year>\d+)$")
 _YEAR_FIRST = re.compile(r"^(?P<year>\d+) ?(?P<phase>\D+?)$")
@@ -264,7 +341,7 @@ def parse_value_header(header: object) -> tuple[int, str] | str | None:
     match = _YEAR_LAST.match(key) or _YEAR_FIRST.match(key)
     if match:
         phase = PHASE_WORDS.get(match["phase"].strip())
-        if phase is None:
+        if phase is None or match["phase"].strip() in _CELL_ONLY_PHASES:
             return None
         year_text = match["year"]
         if len(year_text) == 4 and MIN_YEAR <= int(year_text) <= MAX_YEAR:

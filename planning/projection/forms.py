@@ -112,6 +112,9 @@ class ScenarioForm(forms.Form):
     def __init__(self, *args: Any, municipality, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["budget_version"].queryset = finance_selectors.versions_of(municipality)
+        if "budget_version" not in self.initial:  # the current adopted budget, never the last upload
+            current = finance_selectors.current_budget_version(municipality)
+            self.initial["budget_version"] = current.pk if current else None
         self.fields["population"].queryset = PopulationSeries.objects.for_municipality(
             municipality
         ).projections()

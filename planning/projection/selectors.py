@@ -284,7 +284,7 @@ def room_to_act(municipality: Municipality, scenario: Scenario | None) -> dict[s
             .order_by("area", "product_group", "product_code")
         )
     else:
-        version = finance_selectors.versions_by_import(municipality).first()
+        version = finance_selectors.current_budget_version(municipality)
         year = finance_selectors.latest_year(version, phase="plan")
         first = year
         rows = (

@@ -52,7 +52,7 @@ def balance_sheets_of(municipality: Municipality) -> QuerySet[BalanceSheet]:
 
 
 def budget_versions_of(municipality: Municipality) -> QuerySet[BudgetVersion]:
-    """Versions of the municipality, the most recently imported first."""
+    """Versions of the municipality, the current adopted budget first, then the most recently imported."""
     return finance_selectors.versions_by_import(municipality)
 
 

@@ -33,12 +33,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from core.demo import DEMO_SLUG
 from core.jobs import job_create, job_enqueue
-from core.models import Job, Municipality, Role
+from core.models import District, Job, Municipality, Role
 from finance import services as finance_services
 from finance.demo import budget_csv
 from finance.models import BudgetDataset, BudgetUpload, BudgetVersion, ImportProfile
+from planning.districts.models import Indicator, IndicatorValue, Offer
 from planning.models import AgeProfile, BalanceSheet, PopulationSeries, ResilienceRun, Scenario
 from planning.projection.services import age_profile_set
+from stakeholders import services as stakeholder_services
+from stakeholders.models import Engagement, Relationship, Stakeholder
 from swot import exports
 from swot import services as swot_services
 from swot.access import actor_for_user
@@ -94,11 +97,24 @@ PARAMETER_RULES: list[tuple[str, str, str]] = [
     ("pk", "swot/measures/", "measure"),
     ("pk", "resilience/runs/", "run"),
     ("pk", "jobs/", "job"),
+    ("district_id", "", "district"),
+    ("indicator_id", "", "indicator"),
+    ("offer_id", "", "offer"),
+    ("pk", "districts/", "district"),
+    ("pk", "offers/", "offer"),
+    ("pk", "akteure/", "stakeholder"),
+    ("pk", "stakeholders/", "stakeholder"),
+    ("pk", "stakeholder-relationships/", "relationship"),
+    ("pk", "stakeholder-engagements/", "engagement"),
+    ("batch_id", "", "stakeholder_import"),
+    ("relationship_id", "", "relationship"),
+    ("engagement_id", "", "engagement"),
+    ("fmt", "auskunft.", "record_format"),  # a person's Art. 15 record
 ]
 # Jobs that only read (a viewer may start them: exporting is part of viewing).
 READ_JOB_KINDS = ("swot.export",)
 # Reads a viewer may not do by design (members list: MANAGE; invites with their codes: FACILITATE).
-VIEWER_FORBIDDEN_READS = {"municipality-members", "swot-board-invites"}
+VIEWER_FORBIDDEN_READS = {"municipality-members", "swot-board-invites", "stakeholder-record"}
 
 _PARAM = re.compile(r"\(\?P<(?P<regex>\w+)>|<(?:\w+:)?(?P<path>\w+)>")
 
@@ -321,13 +337,24 @@ def demo(settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks, ou
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED, job.message
 
+    inner_city = District.objects.get(municipality=municipality, code="01")  # demo Sozialraum "Innenstadt"
+    offer = Offer.objects.filter(municipality=municipality, district=inner_city).first()
     scenario = Scenario.objects.filter(municipality=municipality, computed_at__isnull=False).first()
     run = ResilienceRun.objects.filter(municipality=municipality).first()
     series = PopulationSeries.objects.filter(municipality=municipality).first()
     sheet = BalanceSheet.objects.filter(municipality=municipality).first()
     version = BudgetVersion.objects.filter(municipality=municipality).first()
+    person = Stakeholder.objects.filter(municipality=municipality, entity="person").first()
+    stakeholder_import = stakeholder_services.import_check(
+        municipality=municipality, data=b"Name;Sektor\nIsolation Verein A;third\n", filename="a.csv"
+    )
     objects = {
         "slug": municipality.slug,
+        "stakeholder": person.pk,
+        "relationship": Relationship.objects.filter(municipality=municipality).first().pk,
+        "engagement": Engagement.objects.filter(municipality=municipality).first().pk,
+        "stakeholder_import": stakeholder_import.pk,
+        "record_format": "json",
         "dataset": BudgetDataset.objects.get(municipality=municipality).pk,
         "version": version.pk,
         "upload": upload.pk,
@@ -345,8 +372,11 @@ def demo(settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks, ou
         "job": job.pk,
         "table_format": "csv",
         "binary_format": "pdf",
+        "district": inner_city.pk,
+        "indicator": Indicator.objects.get(municipality=municipality, key="sgb2_rate").pk,
+        "offer": offer.pk,
     }
-    for model in (ImportProfile, BudgetUpload, AgeProfile, Invite, Measure, Card):
+    for model in (ImportProfile, BudgetUpload, AgeProfile, Invite, Measure, Card, Offer, IndicatorValue):
         assert model.objects.exists(), f"the demo fixture lacks a {model.__name__}"
 
     needles = [
@@ -364,6 +394,12 @@ def demo(settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks, ou
         strategy.title,
         measure.title,
         "Isolation Exportdatei A",
+        offer.name,
+        "Zechensiedlung",
+        person.name,
+        person.email,
+        "Isolation Verein A",
+        *Stakeholder.objects.filter(municipality=municipality, kind="welfare").values_list("name", flat=True),
     ]
     # Short or generic words ("Basis", a scenario) would also match a page's own text: too weak a probe.
     needles = sorted({n for n in needles if len(n) >= 8} | {invite.code, municipality.slug})
@@ -550,9 +586,7 @@ def test_outsider_cannot_pull_objects_of_another_municipality_into_their_own(cli
     finance_services.budget_import(
         municipality=other,
         source=budget_csv(),
-        filename="anderstadt.csv",
-        dataset_name="Eigen",
-        label="Eigen",
+        spec=finance_services.ImportSpec(filename="anderstadt.csv", dataset_name="Eigen", label="Eigen"),
     )
     client.force_login(outsider)
     ids = demo.objects

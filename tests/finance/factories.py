@@ -68,10 +68,14 @@ def generated_csv(products: int, accounts: int = 6) -> bytes:
 
 def import_bytes(municipality, data: bytes, **kwargs):
     """Import through the real service (the path the CLI, the job and the demo use)."""
-    from finance.services import budget_import
+    from finance.services import ImportSpec, ReadOptions, budget_import
 
     kwargs.setdefault("filename", "haushalt.csv")
-    return budget_import(municipality=municipality, source=data, **kwargs)
+    direct = {key: kwargs.pop(key) for key in ("user", "upload", "progress") if key in kwargs}
+    read = ReadOptions(kwargs.pop("encoding", None), kwargs.pop("delimiter", None))
+    return budget_import(
+        municipality=municipality, source=data, spec=ImportSpec(read=read, **kwargs), **direct
+    )
 
 
 def real_path(name: str) -> Path:

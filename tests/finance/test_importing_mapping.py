@@ -231,13 +231,31 @@ def test_two_columns_for_the_same_year_and_phase_are_an_error():
     assert codes(mapping.check(["Konto", "Ansatz 2017", "Plan 2017"])) == ["duplicate_value_column"]
 
 
+def test_a_long_file_without_phase_is_refused_with_a_question():
+    # Given a long mapping with no phase column, no phase in the amount header and no default
+    mapping = Mapping(layout=LONG, account_code="Konto", amount="Betrag", year="Jahr")
+    # When it is checked
+    issues = mapping.check(["Konto", "Jahr", "Betrag"])
+    # Then the file is refused with a question naming the amount column and the way to answer
+    phase = [i for i in issues if i.code == "phase_unknown"]
+    assert phase and phase[0].is_error
+    assert "„Betrag“" in phase[0].message_de and "default_phase" in phase[0].message_en
+
+
+def test_a_default_phase_never_overrides_the_files_phase_column():
+    mapping = Mapping(layout=LONG, account_code="Konto", amount="Betrag", year="Jahr", phase="Art")
+    mapping.default_phase = "plan"
+    issues = mapping.check(["Konto", "Jahr", "Betrag", "Art"])
+    ignored = [i for i in issues if i.code == "default_phase_ignored"]
+    assert ignored and not ignored[0].is_error and "Art" in ignored[0].message_en
+
+
 @pytest.mark.parametrize(
     ("mapping", "fragment"),
     [
         (Mapping(account_code="Konto"), "no value columns"),
         (Mapping(layout=LONG, account_code="Konto", year="Jahr"), "amount"),
         (Mapping(layout=LONG, account_code="Konto", amount="Betrag"), "year or date"),
-        (Mapping(layout=LONG, account_code="Konto", amount="Betrag", year="Jahr"), "phase"),
         (Mapping(value_columns=[ValueColumn("Plan 2017", 2017, "plan")]), "account or direction"),
     ],
 )
@@ -248,8 +266,19 @@ def test_incomplete_mappings_say_what_is_missing(mapping, fragment):
     assert fragment in incomplete[0].message_en
 
 
-def test_unknown_land_falls_back_to_nrw_with_a_warning():
-    issues = Mapping(
-        land="XX", account_code="Konto", value_columns=[ValueColumn("Plan 2017", 2017, "plan")]
-    ).check(["Konto", "Plan 2017"])
+def test_unknown_land_with_account_numbers_only_is_refused_with_a_question():
+    mapping = Mapping(land="XX", account_code="Konto", value_columns=[ValueColumn("Plan 2017", 2017, "plan")])
+    issues = mapping.check(["Konto", "Plan 2017"])
+    assert [(i.code, i.severity) for i in issues] == [("land_chart_unknown", "error")]
+    assert "NW, BW, SH" in issues[0].message_en
+
+
+def test_unknown_land_with_a_direction_column_is_only_a_note():
+    mapping = Mapping(
+        land="XX",
+        account_code="Konto",
+        direction="Richtung",
+        value_columns=[ValueColumn("Plan 2017", 2017, "plan")],
+    )
+    issues = mapping.check(["Konto", "Richtung", "Plan 2017"])
     assert [(i.code, i.severity) for i in issues] == [("unknown_land", "warning")]

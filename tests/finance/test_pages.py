@@ -245,7 +245,7 @@ def test_unchanged_upload_through_the_job_keeps_no_second_file(
         municipality=municipality, file=SimpleUploadedFile("copy.csv", sample_csv()), user=None
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.budget_upload_start(upload=upload, mapping=None)
+        services.budget_upload_start(upload=upload, spec=services.ImportSpec())
     upload.refresh_from_db()
     assert upload.status == BudgetUpload.Status.UNCHANGED and upload.version == version
     assert not upload.file.storage.exists(upload.file.name)

@@ -312,7 +312,7 @@ def test_upload_job_imports_and_marks_the_upload(
     assert upload.status == BudgetUpload.Status.STAGED
     with django_capture_on_commit_callbacks(execute=True):
         job = services.budget_upload_start(
-            upload=upload, mapping=None, dataset_name="Haushalt", label="Ist", user=user
+            upload=upload, spec=services.ImportSpec(dataset_name="Haushalt", label="Ist"), user=user
         )
     job.refresh_from_db()
     upload.refresh_from_db()
@@ -330,7 +330,7 @@ def test_rejected_upload_fails_the_job_and_keeps_the_problems(
         municipality=municipality, file=SimpleUploadedFile("x.csv", sample_csv(r3c6="12,3,4")), user=None
     )
     with django_capture_on_commit_callbacks(execute=True):
-        job = services.budget_upload_start(upload=upload, mapping=None)
+        job = services.budget_upload_start(upload=upload, spec=services.ImportSpec())
     job.refresh_from_db()
     upload.refresh_from_db()
     assert job.status == Job.Status.FAILED
@@ -346,7 +346,9 @@ def test_upload_with_explicit_mapping_saves_the_profile(municipality, django_cap
         municipality=municipality, file=SimpleUploadedFile("x.csv", sample_csv()), user=None
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.budget_upload_start(upload=upload, mapping=mapping, profile_name="Standard")
+        services.budget_upload_start(
+            upload=upload, spec=services.ImportSpec(mapping=mapping), profile_name="Standard"
+        )
     profile = ImportProfile.objects.get(municipality=municipality, name="Standard")
     assert Mapping.from_dict(profile.mapping).header_fingerprint == profile.header_fingerprint
 

@@ -1,6 +1,6 @@
 """python manage.py import_budget PATH --municipality SLUG [--phase actual|plan] [--profile NAME]
 [--mapping FILE.json] [--dry-run] [--json] [--dataset NAME] [--label TEXT] [--save-profile NAME]
-[--encoding ENC] [--delimiter CHAR]"""
+[--encoding ENC] [--delimiter CHAR] [--status draft|adopted|supplementary|final] [--current]"""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from finance.services import (
     DEFAULT_DATASET,
     DELIMITERS,
     ENCODINGS,
+    ImportSpec,
+    ReadOptions,
     budget_import,
     issue_json,
     profile_save,
@@ -34,7 +36,9 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path)
         parser.add_argument("--municipality", required=True, help="slug of the municipality")
         parser.add_argument(
-            "--phase", choices=["actual", "plan"], help="phase of the amounts where the file has none"
+            "--phase",
+            choices=["actual", "plan", "commitment"],
+            help="phase of the amounts where the file states none (ignored, with a note, where it does)",
         )
         parser.add_argument("--profile", help="name of a saved import profile of the municipality")
         parser.add_argument("--mapping", type=Path, help="mapping JSON file (docs/import-format.md)")
@@ -45,6 +49,15 @@ class Command(BaseCommand):
         )
         parser.add_argument("--label", default="", help="label of the new version, e.g. 'Entwurf'")
         parser.add_argument("--save-profile", default="", help="save the mapping used as a profile NAME")
+        parser.add_argument(
+            "--status",
+            choices=["draft", "adopted", "supplementary", "final"],
+            default="draft",
+            help="what the figures are (default draft)",
+        )
+        parser.add_argument(
+            "--current", action="store_true", help="make the new version the current adopted budget"
+        )
         parser.add_argument("--encoding", choices=ENCODINGS, help="override the detected encoding (CSV)")
         parser.add_argument("--delimiter", choices=DELIMITERS, help="override the detected delimiter (CSV)")
 
@@ -63,19 +76,23 @@ class Command(BaseCommand):
             profile = ImportProfile.objects.filter(municipality=municipality, name=options["profile"]).first()
             if profile is None:
                 raise CommandError(f"no import profile {options['profile']!r} in {municipality.slug}")
-        outcome = budget_import(
-            municipality=municipality,
-            source=path,
-            filename=path.name,
+        spec = ImportSpec(
             mapping=mapping,
             profile=profile,
             phase=options["phase"],
             dataset_name=options["dataset"],
             label=options["label"],
+            status=options["status"],
+            make_current=options["current"],
+            read=ReadOptions(options["encoding"], options["delimiter"]),
+            filename=path.name,
             dry_run=options["dry_run"],
+        )
+        outcome = budget_import(
+            municipality=municipality,
+            source=path,
+            spec=spec,
             progress=self._progress if not options["json"] and self.stderr.isatty() else None,
-            encoding=options["encoding"],
-            delimiter=options["delimiter"],
         )
         if outcome.ok and options["save_profile"] and outcome.mapping is not None:
             profile_save(municipality=municipality, name=options["save_profile"], mapping=outcome.mapping)

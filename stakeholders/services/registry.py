@@ -1,0 +1,264 @@
+"""Registry writes: stakeholders (with optimistic concurrency), dated assessments (append-only),
+relationships, the engagement log and network snapshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from core.models import Municipality
+from stakeholders import selectors
+from stakeholders.methods import network
+from stakeholders.methods.grid import suggested_strategy
+from stakeholders.models import (
+    Assessment,
+    Engagement,
+    NetworkSnapshot,
+    PersonAccess,
+    Relationship,
+    Stakeholder,
+)
+
+STAKEHOLDER_FIELDS = (
+    "entity", "name", "sector", "kind", "district", "tags", "contact_person", "email", "phone", "address",
+    "website", "interests", "expectations", "attitude", "volunteer_hours", "money", "rooms", "staff",
+    "expertise", "notes", "legal_basis", "purpose", "consent_given_on", "consent_scope",
+    "consent_withdrawn_on", "retention_until",
+)  # fmt: skip
+ASSESSMENT_FIELDS = (
+    "assessed_on",
+    "influence",
+    "interest",
+    "power",
+    "legitimacy",
+    "urgency",
+    "strategy",
+    "comment",
+)
+
+
+class RegistryError(ValueError):
+    """An input the registry refuses, in words for the planner."""
+
+
+class StakeholderConflict(RegistryError):
+    """The stakeholder was changed by someone else since the editor loaded it (``current``: new state)."""
+
+    def __init__(self, current: Stakeholder):
+        self.current = current
+        super().__init__(
+            _(
+                "Der Akteur wurde inzwischen geändert (jetzt Revision %(rev)s, zuletzt %(when)s). "
+                "Ihre Eingaben wurden nicht gespeichert; bitte prüfen und erneut speichern."
+            )
+            % {"rev": current.revision, "when": formats.localize(timezone.localtime(current.updated_at))}
+        )
+
+
+def _normalise(values: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(values) - set(STAKEHOLDER_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown stakeholder fields: {sorted(unknown)}")
+    if "tags" in values:
+        tags = values["tags"]
+        if isinstance(tags, str):
+            tags = tags.split(",")
+        values["tags"] = sorted({str(t).strip() for t in tags or [] if str(t).strip()})
+    return values
+
+
+def _check_person(stakeholder: Stakeholder) -> None:
+    """A person needs a legal basis and a purpose (Art. 6, Art. 5 (1) b GDPR); consent needs its date."""
+    if stakeholder.entity != Stakeholder.Entity.PERSON or stakeholder.is_erased:
+        return
+    errors = {}
+    if not stakeholder.legal_basis:
+        errors["legal_basis"] = _("Für eine Person ist eine Rechtsgrundlage (Art. 6 DSGVO) nötig.")
+    if not stakeholder.purpose:
+        errors["purpose"] = _("Für eine Person ist der Zweck der Verarbeitung anzugeben.")
+    if stakeholder.legal_basis == Stakeholder.LegalBasis.CONSENT and not stakeholder.consent_given_on:
+        errors["consent_given_on"] = _("Bei Einwilligung bitte das Datum der Einwilligung angeben.")
+    if (
+        stakeholder.consent_withdrawn_on
+        and stakeholder.consent_given_on
+        and (stakeholder.consent_withdrawn_on < stakeholder.consent_given_on)
+    ):
+        errors["consent_withdrawn_on"] = _("Der Widerruf liegt vor der Einwilligung.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def stakeholder_create(*, municipality: Municipality, user=None, **values: Any) -> Stakeholder:
+    """Register an organisation or a person; validates every field (ValidationError)."""
+    values = _normalise(values)
+    stakeholder = Stakeholder(municipality=municipality, **values)
+    stakeholder.full_clean(exclude=["municipality"])
+    _check_person(stakeholder)
+    with transaction.atomic():
+        stakeholder.save()
+        if stakeholder.is_person and user is not None:
+            PersonAccess.objects.create(
+                municipality=municipality, stakeholder=stakeholder, user=user, action=PersonAccess.Action.EDIT
+            )
+    return stakeholder
+
+
+def stakeholder_update(
+    *, stakeholder: Stakeholder, expected_revision: int | None = None, user=None, **values: Any
+) -> Stakeholder:
+    """Change a stakeholder. ``expected_revision`` is the revision the editor started from: if someone
+    saved in between, ``StakeholderConflict`` is raised and nothing changes. An erased person stays
+    erased: its personal fields cannot be filled again."""
+    values = _normalise(values)
+    with transaction.atomic():
+        locked = Stakeholder.objects.select_for_update().get(pk=stakeholder.pk)
+        if expected_revision is not None and expected_revision != locked.revision:
+            raise StakeholderConflict(locked)
+        if locked.is_erased:
+            values = {
+                k: v for k, v in values.items() if k not in (*Stakeholder.PERSONAL_FIELDS, "name", "entity")
+            }
+        changed = [k for k, v in values.items() if getattr(locked, k) != v]
+        for key in changed:
+            setattr(locked, key, values[key])
+        if changed:
+            locked.full_clean(exclude=["municipality"])
+            _check_person(locked)
+            locked.revision += 1
+            locked.save()
+            if locked.is_person and user is not None:
+                PersonAccess.objects.create(
+                    municipality=locked.municipality,
+                    stakeholder=locked,
+                    user=user,
+                    action=PersonAccess.Action.EDIT,
+                )
+    return locked
+
+
+def stakeholder_delete(*, stakeholder: Stakeholder) -> None:
+    """Remove a stakeholder with its history (MANAGE only; for a person prefer ``person_erase``, which
+    keeps the aggregate history)."""
+    with transaction.atomic():
+        Relationship.objects.filter(source=stakeholder).delete()
+        Relationship.objects.filter(target=stakeholder).delete()
+        stakeholder.delete()
+
+
+def assessment_add(*, stakeholder: Stakeholder, assessor=None, **values: Any) -> Assessment:
+    """Append a dated assessment (the history is never overwritten). Without a strategy, the grid's
+    suggestion for its quadrant is taken."""
+    unknown = set(values) - set(ASSESSMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown assessment fields: {sorted(unknown)}")
+    if stakeholder.is_erased:
+        values.pop("comment", None)
+    assessment = Assessment(stakeholder=stakeholder, assessor=assessor, **values)
+    if not assessment.assessed_on:
+        assessment.assessed_on = timezone.localdate()
+    if not assessment.strategy and assessment.influence and assessment.interest:
+        assessment.strategy = suggested_strategy(assessment.influence, assessment.interest)
+    assessment.full_clean(exclude=["stakeholder", "assessor"])
+    with transaction.atomic():
+        assessment.save()
+    return assessment
+
+
+def relationship_create(
+    *,
+    source: Stakeholder,
+    target: Stakeholder,
+    kind: str = Relationship.Kind.COOPERATION,
+    strength: int = 3,
+    direction: str = Relationship.Direction.MUTUAL,
+    valid_from: dt.date | None = None,
+    valid_until: dt.date | None = None,
+    note: str = "",
+) -> Relationship:
+    """Link two stakeholders of the same municipality."""
+    if source.municipality_id != target.municipality_id:
+        raise RegistryError(_("Beide Akteure müssen zur selben Kommune gehören."))
+    if source.pk == target.pk:
+        raise RegistryError(_("Ein Akteur kann nicht mit sich selbst verbunden werden."))
+    relationship = Relationship(
+        municipality_id=source.municipality_id,
+        source=source,
+        target=target,
+        kind=kind,
+        strength=strength,
+        direction=direction,
+        valid_from=valid_from or timezone.localdate(),
+        valid_until=valid_until,
+        note=note,
+    )
+    relationship.full_clean(exclude=["municipality", "source", "target"])
+    if relationship.valid_until and relationship.valid_until < relationship.valid_from:
+        raise ValidationError({"valid_until": _("Das Ende liegt vor dem Beginn.")})
+    with transaction.atomic():
+        relationship.save()
+    return relationship
+
+
+def relationship_delete(*, relationship: Relationship) -> None:
+    relationship.delete()
+
+
+def engagement_log(
+    *,
+    stakeholder: Stakeholder,
+    topic: str,
+    user=None,
+    occurred_on: dt.date | None = None,
+    format: str = Engagement.Format.MEETING,
+    participants: str = "",
+    outcome: str = "",
+    follow_up: str = "",
+    due_on: dt.date | None = None,
+) -> Engagement:
+    """Record a meeting, workshop, letter ... with its follow-up."""
+    if follow_up and due_on is None:
+        raise ValidationError({"due_on": _("Für einen nächsten Schritt bitte ein Fälligkeitsdatum angeben.")})
+    engagement = Engagement(
+        municipality_id=stakeholder.municipality_id,
+        stakeholder=stakeholder,
+        occurred_on=occurred_on or timezone.localdate(),
+        format=format,
+        participants=participants,
+        topic=topic,
+        outcome=outcome,
+        follow_up=follow_up,
+        due_on=due_on,
+        created_by=user,
+    )
+    engagement.full_clean(exclude=["municipality", "stakeholder", "created_by"])
+    with transaction.atomic():
+        engagement.save()
+    return engagement
+
+
+def engagement_complete(*, engagement: Engagement, done_on: dt.date | None = None) -> Engagement:
+    """Mark a follow-up as done (once: a second call keeps the first date)."""
+    Engagement.objects.filter(pk=engagement.pk, done_on=None).update(done_on=done_on or timezone.localdate())
+    engagement.refresh_from_db()
+    return engagement
+
+
+def network_snapshot_create(*, municipality: Municipality, on: dt.date, user=None) -> NetworkSnapshot:
+    """Compute the network measures and brokerage on the graph as it stood on ``on`` and keep them with
+    that date (ids only, no names: an erasure has nothing to scrub here)."""
+    groups, arcs = selectors.network_at(municipality, on)
+    result = network.analyse(groups, arcs)
+    return NetworkSnapshot.objects.create(
+        municipality=municipality,
+        graph_date=on,
+        computed_by=user,
+        nodes=result.nodes,
+        edges=result.edges,
+        measures={str(k): v for k, v in result.measures.items()},
+        brokerage={**{str(k): v for k, v in result.brokerage.items()}, "_total": result.brokerage_totals},
+    )
