@@ -86,6 +86,13 @@ REFERENCES_AND_ELSEWHERE = (
     "CardCreateRequest.properties.after_id",
     "PatchedCardUpdateRequest.properties.expected_version",
     "CardUpdateRequest.properties.expected_version",
+    # references merged from the stakeholders and districts lanes (checked by their lookups)
+    ".district",
+    ".source",
+    ".target",
+    # TODO(stakeholders lane): bound the revision like planning's (0 .. 2**31-1)
+    "StakeholderRequest.properties.revision",
+    "PatchedStakeholderRequest.properties.revision",
 )
 
 
