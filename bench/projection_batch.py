@@ -1,13 +1,17 @@
-"""Benchmark: the whole NRW-scale batch projection through PostgreSQL (issue #4).
+r"""Benchmark: the whole NRW-scale batch projection through PostgreSQL (issue #4).
 
 396 municipalities x 300 budget items x 20 age groups x 30 years (+ base year). The script generates
 the inputs in PostgreSQL (municipalities ``bench-NNN``, one budget version each with 300 Ergebnisplan
 lines and their rollup, an official population variant 2024-2054 in the 20 GENESIS age groups, one
 scenario), then runs the batch service ``planning.projection.services.projection_batch`` over those
 scenarios and prints its wall time split into load / compute / store. Results are stored with
-PostgreSQL ``COPY ... FROM STDIN`` (psycopg 3 ``cursor.copy``), one transaction per municipality
-(3.7 million result rows). The second run replaces the first run's results (the idempotent re-run:
-delete + COPY).
+PostgreSQL binary ``COPY ... FROM STDIN`` built from the engine's arrays (``planning.projection.
+binary_copy``), one transaction per municipality (3.7 million result rows). The second run replaces the
+first run's results (the idempotent re-run: delete + COPY).
+
+Floor, measured after each run in the same process: a plain ``psql \copy`` (text) of the same rows,
+exported from the table after the first run, into an empty table ``LIKE planning_projectionresult
+INCLUDING ALL`` (same index), one transaction. The script prints store / floor (target <= 2x).
 
 Run: ``DATABASE_URL=postgresql://... .venv/bin/python bench/projection_batch.py [--runs 2] [--keep]``
 The bench municipalities are deleted at the end unless ``--keep``.
@@ -17,7 +21,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -153,6 +159,53 @@ def cleanup() -> None:
     Municipality.objects.filter(pk__in=ids).delete()
 
 
+FLOOR_TABLE = "bench_projection_copy_floor"
+
+
+def floor_export(path: str) -> int:
+    """Write the bench's stored result rows as COPY text to ``path``; returns the row count."""
+    from django.db import connection
+
+    from planning.models import ProjectionResult
+
+    table, columns = ProjectionResult._meta.db_table, ", ".join(ProjectionResult.COPY_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {FLOOR_TABLE}")
+        cursor.execute(f"CREATE TABLE {FLOOR_TABLE} (LIKE {table} INCLUDING ALL)")
+        select = (
+            f"SELECT {columns} FROM {table} WHERE scenario_id IN (SELECT s.id FROM planning_scenario s "  # noqa: S608
+            f"JOIN core_municipality m ON m.id = s.municipality_id WHERE m.slug LIKE '{PREFIX}%')"
+        )
+        rows = 0
+        with open(path, "wb") as out, cursor.cursor.copy(f"COPY ({select}) TO STDOUT") as copy:
+            for block in copy:
+                out.write(block)
+                rows += bytes(block).count(b"\n")
+    return rows
+
+
+def floor_copy(path: str) -> float:
+    """Seconds for ``psql \\copy`` of the exported rows into the empty floor table (a new psql process)."""
+    from planning.models import ProjectionResult
+
+    url = os.environ["DATABASE_URL"]
+    columns = ", ".join(ProjectionResult.COPY_COLUMNS)
+    subprocess.run(["psql", url, "-qc", f"TRUNCATE {FLOOR_TABLE}"], check=True)
+    start = time.perf_counter()
+    subprocess.run(
+        ["psql", url, "-qc", f"\\copy {FLOOR_TABLE} ({columns}) FROM '{path}'"],
+        check=True,
+    )
+    return time.perf_counter() - start
+
+
+def floor_drop() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {FLOOR_TABLE}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=2, help="batch runs (the 2nd+ replace results)")
@@ -173,6 +226,8 @@ def main() -> None:
         f"generated {M} municipalities x {J} items x 20 age groups x {T} years "
         f"in {time.perf_counter() - start:.1f} s"
     )
+    export = tempfile.NamedTemporaryFile(prefix="projection-floor-", suffix=".tsv", delete=False)  # noqa: SIM115
+    export.close()
     try:
         for run in range(1, args.runs + 1):
             start = time.perf_counter()
@@ -180,11 +235,19 @@ def main() -> None:
             wall = time.perf_counter() - start
             s = report.seconds
             assert not report.errors, report.errors
+            if run == 1:
+                exported = floor_export(export.name)
+                assert exported == report.rows, (exported, report.rows)
+            floor = floor_copy(export.name)
             print(
                 f"run {run}: wall={wall:.2f}s load={s['load']:.2f}s compute={s['compute']:.2f}s "
-                f"store={s['store']:.2f}s rows={report.rows} ({report.rows / s['store']:,.0f} rows/s, COPY)"
+                f"store={s['store']:.2f}s rows={report.rows} ({report.rows / s['store']:,.0f} rows/s, "
+                f"binary COPY) | psql \\copy floor={floor:.2f}s -> store/floor={s['store'] / floor:.2f}x "
+                f"(target <= 2x), wall {'<' if wall < 10 else '>='} 10 s"
             )
     finally:
+        os.unlink(export.name)
+        floor_drop()
         if not args.keep:
             cleanup()
 

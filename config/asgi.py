@@ -1,4 +1,5 @@
-"""ASGI entry point: HTTP through Django, websockets through Channels with session authentication.
+"""ASGI entry point: HTTP through Django, websockets through Channels with session authentication
+(browsers) or an API token (``Authorization: Token <key>``, scripts; ``core.websocket_auth``).
 
 Served by uvicorn in deployment (``scripts/serve.sh``; it streams request bodies, which the body limit
 needs: docs/security.md); ``manage.py runserver`` and the browser tests' live server use Daphne.
@@ -27,10 +28,13 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from config.routing import websocket_urlpatterns  # noqa: E402
 from core.limits import BodySizeLimitMiddleware  # noqa: E402
+from core.websocket_auth import TokenAuthMiddleware  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": BodySizeLimitMiddleware(django_asgi_app),
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(TokenAuthMiddleware(URLRouter(websocket_urlpatterns)))
+        ),
     }
 )

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "core.middleware.BadInputMiddleware",
+    "core.error_pages.FriendlyNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -2,6 +2,7 @@
 
 from django.urls import NoReverseMatch, reverse
 
+from core.models import Membership, Role
 from core.navigation import sections
 from core.permissions import visible_municipalities
 
@@ -30,6 +31,8 @@ def navigation(request) -> dict:
                 }
             )
     return {
+        "can_administrate": user.is_superuser
+        or Membership.objects.filter(user=user, role=Role.ADMIN).exists(),
         "nav_municipalities": visible_municipalities(user).only("name", "slug"),
         "current_municipality": municipality,
         "nav_sections": nav,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +25,16 @@ Cell = str | int | Decimal | None
 def safe_text(value: str) -> str:
     """Neutralise a text cell that a spreadsheet would evaluate as a formula."""
     return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
+def safe_cell(value: Any) -> Any:
+    """A cell as written: texts neutralised (``safe_text``), numbers and empty cells unchanged."""
+    return safe_text(value) if isinstance(value, str) else value
+
+
+def safe_row(values: Iterable[Any]) -> list[Any]:
+    """``safe_cell`` of every value: for exports that drive a ``csv.writer`` themselves (SWOT board)."""
+    return [safe_cell(v) for v in values]
 
 
 def _csv_cell(value: Cell) -> str:

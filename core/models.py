@@ -141,6 +141,17 @@ class Membership(models.Model):
         return f"{self.user} @ {self.municipality} ({self.get_role_display()})"
 
 
+# Readable names of the job kinds; apps may add theirs with JOB_KIND_LABELS.update(...) in ready().
+JOB_KIND_LABELS: dict[str, object] = {
+    "core.selftest": _("Selbsttest der Hintergrundverarbeitung"),
+    "finance.import_budget": _("Haushaltsdaten importieren"),
+    "planning.run_projection": _("Projektion berechnen"),
+    "planning.run_projection_batch": _("Projektionen berechnen"),
+    "planning.run_resilience": _("Resilienzprüfung rechnen"),
+    "swot.export": _("SWOT-Protokoll exportieren"),
+}
+
+
 class JobQuerySet(models.QuerySet):
     def visible_to(self, user) -> "JobQuerySet":
         """Jobs of the user's municipalities, plus installation-wide jobs they requested themselves."""
@@ -206,6 +217,12 @@ class Job(models.Model):
         return self.status in self.TERMINAL
 
     @property
+    def kind_label(self) -> str:
+        """What the job does, in the active language ("Projektion berechnen"), never the task key."""
+        label = JOB_KIND_LABELS.get(self.kind)
+        return str(label) if label is not None else str(_("Hintergrundauftrag"))
+
+    @property
     def group_name(self) -> str:
         """The channel-layer group that receives this job's progress events."""
         return f"job-{self.pk}"
@@ -215,6 +232,7 @@ class Job(models.Model):
         return {
             "id": self.pk,
             "kind": self.kind,
+            "kind_label": self.kind_label,
             "status": self.status,
             "status_label": str(self.get_status_display()),
             "progress": self.progress,
@@ -223,6 +241,83 @@ class Job(models.Model):
             "finished": self.is_finished,
             "updated_at": (self.heartbeat_at or self.created_at or timezone.now()).isoformat(),
         }
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self) -> "InvitationQuerySet":
+        """Not yet accepted, not revoked, not expired."""
+        return self.filter(accepted_at=None, revoked_at=None, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """An invitation to join a municipality with a role, by link (and e-mail if an address is given).
+
+    The token is the secret in the link; whoever opens it either creates an account (sets a password)
+    or, already signed in, joins with their existing account. One use only.
+    """
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(_("Rolle"), max_length=20, choices=Role.choices)
+    email = models.EmailField(_("E-Mail"), blank=True)
+    token = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("Gültig bis"))
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("Einladung")
+        verbose_name_plural = _("Einladungen")
+
+    def __str__(self) -> str:
+        return f"{self.municipality} ({self.get_role_display()}, {self.email or '-'})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("invitation-accept", kwargs={"token": self.token})
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class AuditEntry(models.Model):
+    """One change, written explicitly by the service that made it (``core.audit.record``): who, what, when.
+
+    Names are copied (``actor_name``, ``target_label``) so that the entry stays readable after the user or
+    the object is deleted.
+    """
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_entries"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(_("Wer"), max_length=150, blank=True)
+    action = models.CharField(_("Aktion"), max_length=60)  # a key such as "membership.role_changed"
+    target_type = models.CharField(max_length=60, blank=True)  # "core.membership"
+    target_id = models.CharField(max_length=40, blank=True)
+    target_label = models.CharField(_("Objekt"), max_length=300, blank=True)
+    changes = models.JSONField(_("Änderungen"), default=dict, blank=True)  # {field: [old, new]}
+    created_at = models.DateTimeField(_("Wann"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["municipality", "-created_at"])]
+        verbose_name = _("Protokolleintrag")
+        verbose_name_plural = _("Änderungsprotokoll")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target_label}"
 
 
 class District(models.Model):

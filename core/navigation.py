@@ -48,3 +48,27 @@ def sections() -> list[Section]:
 
 def overview_panels() -> list[OverviewPanel]:
     return sorted(_panels.values(), key=lambda p: (p.order, p.key))
+
+
+@dataclass(frozen=True)
+class SetupStep:
+    """One step of a new municipality's first-run checklist (import a budget, set the opening balance ...)."""
+
+    key: str
+    label: str
+    url_name: str  # reversed with kwargs={"slug": ...}
+    done: Callable  # (municipality) -> bool
+    order: int = 50
+    capability: Capability = Capability.PLAN
+    help: str = ""
+
+
+_setup_steps: dict[str, SetupStep] = {}
+
+
+def register_setup_step(step: SetupStep) -> None:
+    _setup_steps[step.key] = step
+
+
+def setup_steps() -> list[SetupStep]:
+    return sorted(_setup_steps.values(), key=lambda s: (s.order, s.key))

@@ -24,6 +24,8 @@ _LAYOUT = {
     "plot_bgcolor": "rgba(0,0,0,0)",
 }
 _HOVER_EUR = "%{y:,.0f} €<extra>%{fullData.name}</extra>"
+_HOVER_EXACT = "%{customdata:,.0f} €<extra>%{fullData.name}</extra>"  # the axis shows millions
+MILLION = 1_000_000
 
 
 def _f(value: Decimal | None) -> float:
@@ -40,16 +42,17 @@ def years_figure(state: ExplorerState) -> dict[str, Any]:
         label = str(PHASE_LABELS[phase])
         years = [str(r["year"]) for r in rows]
         opacity = 0.55 if phase == "actual" else 1.0
-        for key, name in (("revenue", _("Ertrag")), ("expense", _("Aufwand"))):
+        for key, name in (("revenue", state.revenue_label), ("expense", state.expense_label)):
             data.append(
                 {
                     "type": "bar",
                     "name": f"{name} {label}",
                     "x": years,
-                    "y": [_f(r[key]) for r in rows],
+                    "y": [_f(r[key]) / MILLION for r in rows],
+                    "customdata": [_f(r[key]) for r in rows],
                     "marker": {"color": COLORS[key], "opacity": opacity},
                     "offsetgroup": f"{key}-{phase}",
-                    "hovertemplate": _HOVER_EUR,
+                    "hovertemplate": _HOVER_EXACT,
                 }
             )
         data.append(
@@ -58,19 +61,40 @@ def years_figure(state: ExplorerState) -> dict[str, Any]:
                 "mode": "lines+markers",
                 "name": f"{_('Saldo')} {label}",
                 "x": years,
-                "y": [_f(r["balance"]) for r in rows],
+                "y": [_f(r["balance"]) / MILLION for r in rows],
+                "customdata": [_f(r["balance"]) for r in rows],
+                "yaxis": "y2",  # its own scale: a deficit of millions is not a bar of hundreds of millions
                 "line": {"color": COLORS["balance"], "dash": "dot" if phase == "actual" else "solid"},
-                "hovertemplate": _HOVER_EUR,
+                "hovertemplate": _HOVER_EXACT,
             }
         )
     layout = {
         **_LAYOUT,
-        "title": {"text": _("Ertrag, Aufwand und Saldo je Jahr"), "font": {"size": 14}},
+        "title": {
+            "text": _("%(revenue)s, %(expense)s und Saldo je Jahr")
+            % {"revenue": state.revenue_label, "expense": state.expense_label},
+            "font": {"size": 14},
+        },
         "barmode": "group",
-        "yaxis": {"tickformat": ",.0f", "ticksuffix": " €", "automargin": True},
+        "yaxis": {"title": {"text": _("Mio. €")}, "tickformat": ",~r", "nticks": 6, "rangemode": "tozero",
+                  "automargin": True},
+        "yaxis2": {"title": {"text": _("Saldo, Mio. €")}, "overlaying": "y", "side": "right",
+                   "tickmode": "auto", "tickformat": ",~r", "nticks": 6, "zeroline": True, "showgrid": False,
+                   "automargin": True},
         "xaxis": {"type": "category"},
-    }
+    }  # fmt: skip
     return {"data": data, "layout": layout}
+
+
+def _wrap(label: str, width: int = 14) -> str:
+    """Break a long segment name into short lines (plotly shows <br>), so it fits a segment."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
 def sunburst_figure(
@@ -79,6 +103,13 @@ def sunburst_figure(
     """Expense of the selected year by product area > product group > product."""
     ids, labels, parents, values = [], [], [], []
     land = state.version.mapping.get("land") if state.version else None
+    # A product group is named by its only product's name when it has one product, else by its code.
+    products_per_group: dict[str, list[str]] = {}
+    for row in sums:
+        products_per_group.setdefault(row["product_group"] or "", []).append(row["product_code"])
+    group_names = {
+        group: names.get(codes[0], "") for group, codes in products_per_group.items() if len(codes) == 1
+    }
     area_totals: dict[str, float] = {}
     group_totals: dict[tuple[str, str], float] = {}
     for row in sums:
@@ -93,12 +124,12 @@ def sunburst_figure(
         values.append(amount)
     for (area, group), total in group_totals.items():
         ids.append(f"g:{group}")
-        labels.append(group)
+        labels.append(group_names.get(group) or group)
         parents.append(f"a:{area}")
         values.append(total)
     for area, total in area_totals.items():
         ids.append(f"a:{area}")
-        labels.append(f"{area} {product_area_name(area, land) or _('nicht zugeordnet')}")
+        labels.append(product_area_name(area, land) or f"{area} {_('nicht zugeordnet')}")
         parents.append("")
         values.append(total)
     data = [
@@ -106,18 +137,23 @@ def sunburst_figure(
             "type": "sunburst",
             "ids": ids,
             "labels": labels,
+            "text": [_wrap(label) for label in labels],  # shown in the segments; the hover keeps one line
+            "texttemplate": "%{text}",
             "parents": parents,
             "values": values,
             "branchvalues": "total",
             "maxdepth": 2,
-            "insidetextorientation": "radial",
-            "hovertemplate": "%{label}<br>%{value:,.0f} €<extra></extra>",
+            "insidetextorientation": "auto",
+            "textfont": {"size": 12},
+            "hovertemplate": "%{label}<br>%{value:,.0f} €<br>%{percentRoot:.1%}<extra></extra>",
         }
     ]
     layout = {
         **_LAYOUT,
+        "uniformtext": {"minsize": 9, "mode": "hide"},  # no unreadable labels in thin segments
         "title": {
-            "text": _("Aufwand %(slice)s nach Produktbereichen") % {"slice": state.slice_label},
+            "text": _("%(expense)s %(slice)s nach Produktbereichen")
+            % {"expense": state.expense_label, "slice": state.slice_label},
             "font": {"size": 14},
         },
         "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
@@ -163,10 +199,12 @@ def breakdown_figure(state: ExplorerState, limit: int = 20) -> dict[str, Any]:
                 "marker": {"color": COLORS[key]},
                 "hovertemplate": "%{x:,.0f} €<extra>%{fullData.name}</extra>",
             }
-            for key, name in (("revenue", _("Ertrag")), ("expense", _("Aufwand")))
+            for key, name in (("revenue", state.revenue_label), ("expense", state.expense_label))
         ]
-        title = _("%(level)s: Ertrag und Aufwand %(slice)s") % {
+        title = _("%(level)s: %(revenue)s und %(expense)s %(slice)s") % {
             "level": state.level_label,
+            "revenue": state.revenue_label,
+            "expense": state.expense_label,
             "slice": state.slice_label,
         }
     layout = {

@@ -82,6 +82,15 @@ class ExplorerState:
         return slice_label(self.year, self.phase) if self.year else ""
 
     @property
+    def revenue_label(self) -> str:
+        """ "Ertrag" in the results plan, "Einzahlungen" in the financial plan (a treasurer's words)."""
+        return str(_("Einzahlungen") if self.statement != RESULTS else _("Ertrag"))
+
+    @property
+    def expense_label(self) -> str:
+        return str(_("Auszahlungen") if self.statement != RESULTS else _("Aufwand"))
+
+    @property
     def level_label(self) -> str:
         return str(LEVEL_LABELS[self.level])
 

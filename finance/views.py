@@ -10,12 +10,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.permissions import Capability, municipality_required
-from finance import charts, selectors, services
+from finance import charts, explorer_cache, selectors, services
 from finance.explorer import COMPARE_CHOICES, STATEMENT_LABELS, explorer_state
 from finance.exports import TABLES, export_response
 from finance.forms import MappingForm, UploadForm
@@ -30,13 +32,43 @@ def _is_htmx(request) -> bool:
 # -- explorer ---------------------------------------------------------------------------------------------
 @municipality_required()
 def index(request, municipality):
-    """The budget explorer: drill-down, comparisons, charts; the table part is re-rendered by htmx."""
+    """The budget explorer: drill-down, comparisons, charts; the table part is re-rendered by htmx.
+    Both are cached by version and query (``finance.explorer_cache``): a repeated view costs one query."""
+    partial = _is_htmx(request) and request.GET.get("partial") == "table"
+    stamp = explorer_cache.version_stamp(municipality)
+    key = explorer_cache.key("table" if partial else "page", request, municipality, stamp)
+    tag = explorer_cache.etag(key, None if partial else request)
+    if (unchanged := explorer_cache.not_modified(request, tag)) is not None:
+        return unchanged
+    if partial:
+        body = explorer_cache.cached(
+            key,
+            lambda: render_to_string(
+                "finance/_explorer_table.html", _explorer_context(request, municipality)
+            ),
+        )
+        return explorer_cache.finish(HttpResponse(body), tag)
+    content = explorer_cache.cached(
+        key,
+        lambda: render_to_string(
+            "finance/_explorer_content.html", _explorer_context(request, municipality, page=True)
+        ),
+    )
+    response = render(
+        request,
+        "finance/explorer.html",
+        {"municipality": municipality, "content": mark_safe(content)},  # noqa: S308 - our own template's output
+    )
+    return explorer_cache.finish(response, tag)
+
+
+def _explorer_context(request, municipality, *, page: bool = False) -> dict:
     state = explorer_state(municipality, request.GET)
     context = {"municipality": municipality, "state": state}
     if state.has_data:
         context["breakdown_chart"] = charts.breakdown_figure(state)
-    if _is_htmx(request) and request.GET.get("partial") == "table":
-        return render(request, "finance/_explorer_table.html", context)
+    if not page:
+        return context
     if state.has_data:
         current = state.current
         context["years_chart"] = charts.years_figure(state)
@@ -51,18 +83,28 @@ def index(request, municipality):
         statement_choices=list(STATEMENT_LABELS.items()),
         can_edit=Capability.EDIT_BUDGET in request.capabilities,
     )
-    return render(request, "finance/explorer.html", context)
+    return context
 
 
 @municipality_required()
 def export(request, municipality):
     """CSV or XLSX of an explorer table: ``?table=breakdown|years&format=csv|xlsx`` plus the explorer's
-    parameters (an export holds exactly the table on screen)."""
+    parameters (an export holds exactly the table on screen); cached like the page."""
     table = request.GET.get("table", "breakdown")
     fmt = request.GET.get("format", "csv")
     if table not in TABLES or fmt not in ("csv", "xlsx"):
         raise Http404
-    return export_response(explorer_state(municipality, request.GET), table, fmt)
+    key = explorer_cache.key("export", request, municipality, explorer_cache.version_stamp(municipality))
+    tag = explorer_cache.etag(key)
+    if (unchanged := explorer_cache.not_modified(request, tag)) is not None:
+        return unchanged
+
+    def build() -> tuple[bytes, dict[str, str]]:
+        response = export_response(explorer_state(municipality, request.GET), table, fmt)
+        return response.content, {k: response[k] for k in ("Content-Type", "Content-Disposition")}
+
+    body, headers = explorer_cache.cached(key, build)
+    return explorer_cache.finish(HttpResponse(body, headers=headers), tag)
 
 
 # -- data: datasets, versions, profiles ---------------------------------------------------------------------

@@ -34,3 +34,7 @@ class PlanningConfig(AppConfig):
         register_demo_loader("resilience", resilience_demo_load, order=70)
         # After the SWOT demo (order 60): the inner city's workshop is linked to its district.
         register_demo_loader("districts", load_districts_demo, order=65)
+
+        from planning.setup_steps import register as register_setup_steps
+
+        register_setup_steps()

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Run Spielraum locally: venv + dependencies, migrations, demo data, server. Prints URL and a demo login.
+# Run Spielraum locally: venv + dependencies, migrations, demo data (first start only), server on
+# HOST:PORT (default 127.0.0.1:8000). Prints URL and a demo login.
 # Embedded default: SQLite, jobs in-process, in-memory channel layer. Set DATABASE_URL / REDIS_URL to use
 # PostgreSQL and Redis (then start a worker too: .venv/bin/celery -A config worker).
 source "$(dirname "$0")/_env.sh"
@@ -7,7 +8,13 @@ HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
 "$PY" manage.py migrate --no-input -v0
 "$PY" manage.py fail_stale_jobs --orphaned >/dev/null
-"$PY" manage.py load_demo >/dev/null
+# The demo is loaded once; later starts leave it (and whatever users imported or changed) alone.
+# SPIELRAUM_DEMO=reload refreshes it, SPIELRAUM_DEMO=off skips it (an installation for real municipalities).
+case "${SPIELRAUM_DEMO:-once}" in
+  reload) "$PY" manage.py load_demo >/dev/null ;;
+  off) ;;
+  *) "$PY" manage.py load_demo --if-missing >/dev/null ;;
+esac
 cat <<TXT
 
   Spielraum is running at http://$HOST:$PORT/

@@ -2,7 +2,8 @@
 
 Every page, API call and websocket message resolves an ``Actor`` here (again for each message, so a
 revoked invite or a changed role takes effect at once). Capabilities of members come from
-``core.permissions.capabilities_of``; a guest may view and participate on their one board only.
+``core.permissions`` (``capabilities_of``, and ``capabilities_now`` for re-checks); a guest may view and
+participate on their one board only.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.permissions import Capability, capabilities_of
+from core.permissions import Capability, capabilities_now, capabilities_of
 from swot.errors import BoardError
 from swot.models import Board, Participant
 
@@ -123,12 +124,20 @@ def actor_resolve(board: Board, *, user=None, guest_token_value: str | None = No
     return actor
 
 
-def actor_from_identity(board: Board, identity: tuple[str, int]) -> Actor | None:
-    """Re-resolve a connection's actor (called for every websocket message)."""
-    kind, key = identity
-    if kind == "guest":
-        return actor_for_guest(board, key)
-    from django.contrib.auth import get_user_model
+def actor_refresh(actor: Actor, municipality_id: int) -> Actor | None:
+    """Re-resolve a connection's actor from the database (every websocket message, push re-checks).
 
-    user = get_user_model().objects.filter(pk=key, is_active=True).first()
-    return actor_for_user(board, user)
+    One indexed query (``core.permissions.capabilities_now``; guests: their participant with its
+    invite), without reloading the board and the participant, which do not change for a connection.
+    None when access is gone: user deactivated or removed, role without ``view``, guest excluded,
+    invite revoked or expired.
+    """
+    kind, key = actor.identity
+    if kind == "guest":
+        return actor_for_guest(Board(pk=actor.board_id), key)
+    capabilities = capabilities_now(key, municipality_id)
+    if Capability.VIEW not in capabilities:
+        return None
+    if capabilities == actor.capabilities:
+        return actor
+    return Actor(actor.board_id, actor.participant, capabilities)

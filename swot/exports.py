@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import number_format
 
+from core.downloads import safe_row
 from core.models import Job
 from swot import logic, selectors
 from swot.access import Actor
@@ -69,7 +70,11 @@ def _num(value) -> str:
 
 
 def board_csv(board: Board, actor: Actor) -> str:
-    """Cards, strategies and measures as CSV for spreadsheet users (semicolon, German decimals, BOM)."""
+    """Cards, strategies and measures as CSV for spreadsheet users (semicolon, German decimals, BOM).
+
+    As ``actor`` sees the board (face-down cards hidden, anonymous authors); every text cell is
+    neutralised against formula injection (``core.downloads``): guests write card texts.
+    """
     context = _record_context(board, actor)
     out = io.StringIO()
     out.write("\ufeff")
@@ -77,20 +82,20 @@ def board_csv(board: Board, actor: Actor) -> str:
     writer.writerow(CSV_HEADER)
     for quadrant in context["quadrants"]:
         for c in quadrant["cards"]:
-            writer.writerow([
-                "Karte", c["id"], quadrant["label"], c["cluster"], c["text"], c["note"], c["votes"],
+            writer.writerow(safe_row([
+                "Karte", c["id"], str(quadrant["label"]), c["cluster"], c["text"], c["note"], c["votes"],
                 _num(c["weight"]), c["rating"] or "", c["author_name"], "", "",
-            ])  # fmt: skip
+            ]))  # fmt: skip
     for s in context["strategies"]:
-        writer.writerow([
+        writer.writerow(safe_row([
             "Strategie", s["id"], s["kind"], "", s["title"], s["description"], "", "", s["rating"] or "", "",
             ", ".join(str(i) for i in s["card_ids"]), "ja" if s["selected"] else "nein",
-        ])  # fmt: skip
+        ]))  # fmt: skip
     for m in context["measures"]:
-        writer.writerow([
+        writer.writerow(safe_row([
             "Maßnahme", m["id"], m["budget_product_code"], "", m["title"], m["indicator"], "", "", "",
             m["owner"], f"Strategie {m['source_strategy_id']}", m["deadline"] or "",
-        ])  # fmt: skip
+        ]))  # fmt: skip
     return out.getvalue()
 
 

@@ -157,21 +157,11 @@ def join(request, slug, code):
 def history(request, slug, pk):
     """Who changed what and when; deleted cards and earlier texts can be restored here."""
     board, actor = _board_actor(request, slug, pk)
-    events = list(selectors.history(board)[:500])
-    hide_names = board.anonymous
-    return render(
-        request,
-        "swot/history.html",
-        {
-            "board": board,
-            "municipality": board.municipality,
-            "actor": actor,
-            "events": events,
-            "hide_names": hide_names,
-            "deleted_cards": board.cards.filter(deleted_at__isnull=False).order_by("-deleted_at")[:200],
-            "can_restore": actor.is_facilitator,
-        },
+    context = selectors.history_for(board, actor)  # through the board's presenter
+    context.update(
+        board=board, municipality=board.municipality, actor=actor, can_restore=actor.is_facilitator
     )
+    return render(request, "swot/history.html", context)
 
 
 @require_POST
@@ -246,13 +236,25 @@ def export_start(request, slug, pk, fmt):
     return redirect("swot:export-job", slug=slug, pk=pk, job_id=job.pk)
 
 
-@_login_or_404
-def export_job(request, slug, pk, job_id):
-    """Progress of an export job, with the download link once it has finished."""
-    board, _actor = _board_actor(request, slug, pk)
-    job = get_object_or_404(Job, pk=job_id, kind="swot.export", municipality=board.municipality)
+def _own_export(request, board: Board, job_id: int, **filters) -> Job:
+    """An export job of ``board`` requested by this user: a PDF/PNG shows the board as its requester
+    saw it (face-down cards, names), so it belongs to them alone; everyone else gets a 404."""
+    if not request.user.is_authenticated:
+        raise Http404
+    job = get_object_or_404(
+        Job, pk=job_id, kind="swot.export", municipality=board.municipality, requested_by=request.user,
+        **filters,
+    )  # fmt: skip
     if job.params.get("board_id") != board.pk:
         raise Http404
+    return job
+
+
+@_login_or_404
+def export_job(request, slug, pk, job_id):
+    """Progress of an export job, with the download link once it has finished (its requester only)."""
+    board, _actor = _board_actor(request, slug, pk)
+    job = _own_export(request, board, job_id)
     return render(
         request, "swot/export_job.html", {"board": board, "municipality": board.municipality, "job": job}
     )
@@ -260,11 +262,9 @@ def export_job(request, slug, pk, job_id):
 
 @_login_or_404
 def export_download(request, slug, pk, job_id):
+    """The finished PDF/PNG, for the user who requested it only."""
     board, _actor = _board_actor(request, slug, pk)
-    job = get_object_or_404(Job, pk=job_id, kind="swot.export", municipality=board.municipality,
-                            status=Job.Status.SUCCEEDED)  # fmt: skip
-    if job.params.get("board_id") != board.pk:
-        raise Http404
+    job = _own_export(request, board, job_id, status=Job.Status.SUCCEEDED)
     path = exports.export_path(job)
     if not path.exists():
         raise Http404

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
-from core.models import Job, Membership, Municipality
+from core import audit
+from core.models import AuditEntry, Job, Membership, Municipality
 
 
 class MunicipalitySerializer(serializers.ModelSerializer):
@@ -42,3 +43,19 @@ class JobSerializer(serializers.ModelSerializer):
             "finished_at",
         ]
         read_only_fields = fields
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    """One audit entry: ``action`` is the stable key, ``action_label`` its text in the request's language."""
+
+    actor = serializers.CharField(source="actor_name", read_only=True)
+    action_label = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AuditEntry
+        fields = ["id", "created_at", "actor", "action", "action_label", "target_type", "target_id",
+                  "target_label", "changes"]  # fmt: skip
+        read_only_fields = fields
+
+    def get_action_label(self, obj) -> str:
+        return audit.action_label(obj.action)

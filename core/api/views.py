@@ -6,7 +6,13 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api.serializers import JobSerializer, MembershipSerializer, MunicipalitySerializer
+from core import selectors
+from core.api.serializers import (
+    AuditEntrySerializer,
+    JobSerializer,
+    MembershipSerializer,
+    MunicipalitySerializer,
+)
 from core.jobs import job_registered_kinds, jobs_fail_stale
 from core.models import Job, Membership
 from core.permissions import Capability, MunicipalityAccess, municipality_for, visible_municipalities
@@ -38,6 +44,14 @@ class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
         members = Membership.objects.filter(municipality=municipality).select_related("user")
         page = self.paginate_queryset(members.order_by("user__username"))
         return self.get_paginated_response(MembershipSerializer(page, many=True).data)
+
+    @extend_schema(responses=AuditEntrySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def audit(self, request, slug=None):
+        """The municipality's audit log, newest first (administrators)."""
+        municipality = municipality_for(request.user, slug, Capability.MANAGE)
+        page = self.paginate_queryset(selectors.audit_entries(municipality))
+        return self.get_paginated_response(AuditEntrySerializer(page, many=True).data)
 
     @extend_schema(request=None, responses={202: JobSerializer})
     @action(detail=True, methods=["post"])

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+import datetime as dt
+from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import get_language
+
+from core import numbers
 
 register = template.Library()
 
@@ -27,9 +31,15 @@ def lang(obj, field: str) -> str:
 
 @register.filter
 def num(value: Decimal | float | int | None, decimals: int = 0) -> str:
-    """1234567.891 -> "1.234.568" (German grouping), "" for None."""
+    """1234567.891 -> "1.234.568" (German grouping), "" for None. Machine strings ("85000.00", as JSON
+    payloads carry decimals) are read as such."""
     if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        try:
+            value = Decimal(value)
+        except InvalidOperation:
+            return value
     return number_format(value, int(decimals), use_l10n=True, force_grouping=True)
 
 
@@ -69,3 +79,47 @@ def signclass(value: Decimal | float | None) -> str:
     if not value:
         return ""
     return "neg" if value < 0 else "pos"
+
+
+@register.filter
+def day(value: dt.date | dt.datetime | str | None) -> str:
+    """A date (or ISO text, as JSON payloads carry it) in the active language: "06.12.2026"."""
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return numbers.format_date(value, language=get_language() or "de")
+
+
+@register.filter
+def moment(value: dt.datetime | str | None) -> str:
+    """A point in time in local time and the active language: "06.12.2026, 14:05"."""
+    if isinstance(value, str) and value:
+        value = dt.datetime.fromisoformat(value)
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return numbers.format_datetime(value, language=get_language() or "de")
+
+
+@register.filter
+def audit_action(entry) -> str:
+    """The readable label of an audit entry's action key."""
+    from core import audit
+
+    return audit.action_label(entry.action)
+
+
+@register.filter
+def audit_changes(entry) -> list[str]:
+    from core import audit
+
+    return audit.change_lines(entry)
+
+
+@register.inclusion_tag("components/explain.html")
+def explain(key: str, label: str = "") -> dict:
+    """A small "?" disclosure next to a label with the glossary's short text and a link to the entry.
+
+    A <details> element: opens with Enter/Space and by tapping, not only on hover."""
+    from core.glossary import BY_KEY
+
+    term = BY_KEY[key]
+    return {"term": term, "label": label}

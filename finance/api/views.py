@@ -19,7 +19,7 @@ from core.api.fields import query_id
 from core.api.serializers import JobSerializer
 from core.permissions import Capability
 from core.permissions import MunicipalityScoped as BaseMunicipalityScoped
-from finance import selectors, services
+from finance import explorer_cache, selectors, services
 from finance.api.filters import BudgetLineFilter
 from finance.api.serializers import (
     BudgetDatasetSerializer,
@@ -97,9 +97,19 @@ class VersionViewSet(
         return selectors.versions_of(self.municipality)
 
     def retrieve(self, request, *args, **kwargs):
-        version = self.get_object()
-        version.totals = selectors.version_totals(version)
-        return Response(self.get_serializer(version).data)
+        """The version with its totals, cached by version stamp (``finance.explorer_cache``)."""
+        stamp = explorer_cache.version_stamp(self.municipality)
+        key = explorer_cache.key("api-version", request, self.municipality, stamp, (kwargs.get("pk"),))
+        tag = explorer_cache.etag(key)
+        if (unchanged := explorer_cache.not_modified(request, tag)) is not None:
+            return unchanged
+
+        def build():
+            version = self.get_object()
+            version.totals = selectors.version_totals(version)
+            return dict(self.get_serializer(version).data)
+
+        return explorer_cache.finish(Response(explorer_cache.cached(key, build)), tag)
 
     def perform_destroy(self, instance: BudgetVersion) -> None:
         services.version_delete(version=instance)
@@ -127,6 +137,15 @@ class LineViewSet(MunicipalityScoped, mixins.ListModelMixin, viewsets.GenericVie
         return BudgetLine.objects.filter(version_id=version.pk).order_by("id")
 
     def list(self, request, *args, **kwargs):
+        """Lines of an immutable version: revalidated by ETag (the full query string and version stamp)."""
+        stamp = explorer_cache.version_stamp(self.municipality)
+        query = sorted(request.query_params.lists())
+        tag = explorer_cache.etag(explorer_cache.key("api-lines", request, self.municipality, stamp, query))
+        if (unchanged := explorer_cache.not_modified(request, tag)) is not None:
+            return unchanged
+        return explorer_cache.finish(self._list(), tag)
+
+    def _list(self):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         versions = {line.version_id for line in page}
         context = self.get_serializer_context()

@@ -14,6 +14,7 @@ def chart_labels() -> dict[str, str]:
         "revenue": _("Erträge"),
         "expense": _("Aufwendungen"),
         "eur": _("EUR"),
+        "eur_million": _("Mio. EUR"),
         "eur_per_inhabitant": _("EUR je Einwohner"),
         "real": _("in Preisen des Basisjahres"),
         "nominal": _("nominal"),

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.files import MaxFileSize
-from core.forms import bounded_decimal
+from core.forms import NumberField, bounded_decimal
 from planning.engine.population import (
     AgeBand,
 )
@@ -42,8 +42,8 @@ class PopulationEntryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.bands = bands
         for band in bands:
-            self.fields[f"band_{band.lo}"] = forms.DecimalField(
-                label=band.label_de, min_value=0, localize=True, decimal_places=3, max_digits=12
+            self.fields[f"band_{band.lo}"] = NumberField(
+                label=band.label_de, min_value=0, decimal_places=3, max_digits=12
             )
 
     def band_fields(self) -> list[forms.BoundField]:

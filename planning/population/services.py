@@ -252,6 +252,29 @@ def movements_import(
     return _store_vital(municipality, parsed.data, name)
 
 
+def movements_preview(
+    *, municipality: Municipality, source: Source, filename: str = ""
+) -> tuple[MovementsImportOutcome, list[int]]:
+    """What ``movements_import`` would do, without storing anything: the outcome (status ``imported`` means
+    "would change") and the years whose stored values it would replace. Runs the import in a savepoint
+    that is rolled back, so preview and import can never disagree."""
+    with transaction.atomic():
+        outcome = movements_import(municipality=municipality, source=source, filename=filename)
+        transaction.set_rollback(True)
+    replaced: list[int] = []
+    if outcome.ok:
+        if outcome.kind == "vital":
+            stored = PopulationMovement.objects.filter(municipality=municipality, year__in=outcome.years)
+        else:
+            stored = MigrationCount.objects.filter(
+                municipality=municipality,
+                direction=outcome.kind.removeprefix("migration_"),
+                year__in=outcome.years,
+            )
+        replaced = sorted(set(stored.values_list("year", flat=True)))
+    return outcome, replaced
+
+
 def _store_vital(municipality: Municipality, vital: VitalStatistics, name: str) -> MovementsImportOutcome:
     rows = {
         year: {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from django.contrib import messages
@@ -95,15 +96,37 @@ def population_import(request, municipality):
 @municipality_required(PLAN)
 @require_POST
 def population_movements_import(request, municipality):
-    form = MovementsImportForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _render_errors(request, municipality, [], movements_form=form)
-    upload = form.cleaned_data["file"]
-    outcome = pop_services.movements_import(
-        municipality=municipality, source=upload.read(), filename=upload.name
-    )
+    """Two steps: the upload shows a preview (years, totals, which stored years it replaces); only
+    "Übernehmen" stores it. The file waits in the session in between (movement tables are small)."""
+    session_key = f"movements-upload-{municipality.pk}"
+    if request.POST.get("confirm"):
+        pending = request.session.pop(session_key, None)
+        if not pending:
+            messages.error(request, _("Die Vorschau ist abgelaufen. Bitte die Datei erneut hochladen."))
+            return redirect("planning:population-index", slug=municipality.slug)
+        source, filename = base64.b64decode(pending["data"]), pending["name"]
+    else:
+        form = MovementsImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return _render_errors(request, municipality, [], movements_form=form)
+        upload = form.cleaned_data["file"]
+        source, filename = upload.read(), upload.name
+        outcome, replaced = pop_services.movements_preview(
+            municipality=municipality, source=source, filename=filename
+        )
+        if not outcome.ok:
+            return _render_errors(request, municipality, outcome.to_json()["errors"], movements_form=form)
+        request.session[session_key] = {"data": base64.b64encode(source).decode("ascii"), "name": filename}
+        return render(
+            request,
+            "planning/projection/movements_preview.html",
+            {"municipality": municipality, "outcome": outcome, "replaced": replaced, "filename": filename},
+        )
+    outcome = pop_services.movements_import(municipality=municipality, source=source, filename=filename)
     if not outcome.ok:
-        return _render_errors(request, municipality, outcome.to_json()["errors"], movements_form=form)
+        return _render_errors(
+            request, municipality, outcome.to_json()["errors"], movements_form=MovementsImportForm()
+        )
     messages.success(
         request,
         _("Bevölkerungsbewegungen %(status)s (%(years)s).")

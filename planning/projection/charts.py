@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.downloads import csv_response, xlsx_response
+from core.templatetags.spielraum import lang
 from finance.vocabulary import product_area_name
 from planning.models import ProjectionYear, Scenario
 from planning.population.charts import chart_labels
@@ -76,7 +77,7 @@ def comparison_chart_data(comparison: dict[str, Any]) -> dict[str, Any]:
 def room_chart_data(types: list[dict[str, Any]], room: dict[str, Any]) -> dict[str, Any]:
     return {
         "labels": chart_labels(),
-        "types": [t["info"].name_de for t in types],
+        "types": [lang(t["info"], "name") for t in types],
         "today": [_f(t["today"]) for t in types],
         "projected": [_f(t["projected"]) for t in types] if room["last"] else [],
         "first": room["first"],

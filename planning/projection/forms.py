@@ -6,13 +6,14 @@ Rates are entered in percent with a decimal comma ("2,5") and handed to the serv
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import revision_field
+from core.forms import NumberField, revision_field
+from core.numbers import NumberFormatError, parse_decimal
 from finance import selectors as finance_selectors
 from planning.engine.population import (
     AgeBand,
@@ -26,11 +27,10 @@ HUNDRED = Decimal(100)
 
 
 def percent_field(label, *, required: bool = True, initial: Decimal | None = None, help_text: str = ""):
-    return forms.DecimalField(
+    return NumberField(
         label=label,
         required=required,
         initial=initial,
-        localize=True,
         max_digits=7,
         decimal_places=3,
         min_value=Decimal("-50"),
@@ -52,9 +52,11 @@ def parse_mapping(text: str, *, keys: set[str] | None = None, percent: bool = Tr
         if keys is not None and key not in keys:
             raise forms.ValidationError(_("Unbekannter Schlüssel: %(key)s") % {"key": key})
         try:
-            value = Decimal(raw.strip().replace("%", "").replace(",", "."))
-        except InvalidOperation:
-            raise forms.ValidationError(_("Keine Zahl: %(raw)s") % {"raw": raw.strip()}) from None
+            value = parse_decimal(raw)
+        except NumberFormatError:
+            value = None
+        if value is None:
+            raise forms.ValidationError(_("Keine Zahl: %(raw)s") % {"raw": raw.strip()})
         result[key] = float(value / HUNDRED) if percent else float(value)
     return result
 
@@ -179,8 +181,8 @@ class AgeProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.bands = bands
         for band in bands:
-            self.fields[f"w_{band.lo}"] = forms.DecimalField(
-                label=band.label, required=False, min_value=0, localize=True, decimal_places=4, max_digits=10
+            self.fields[f"w_{band.lo}"] = NumberField(
+                label=band.label, required=False, min_value=0, decimal_places=4, max_digits=10
             )
 
     def weight_fields(self) -> list[forms.BoundField]:

@@ -29,6 +29,7 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from core import audit
 from core.jobs import job_start
 from core.models import Job, Municipality
 from finance import selectors as finance_selectors
@@ -39,6 +40,7 @@ from planning.engine.projection import EXPENSE_SIGN, FLAT_GROUPS, REVENUE_SIGN, 
 from planning.engine.scenarios import DriverChoice, Item, ScenarioData, ScenarioOutput, project_scenarios
 from planning.models import AgeProfile, PopulationSeries, ProjectionResult, ProjectionYear, Scenario
 from planning.population.selectors import population_tables
+from planning.projection import binary_copy
 from planning.projection.models import ProfileLevel, TaskTypeAssignment
 
 #: Demographic ratios are stored to 6 decimals (enough to explain a line; shorter COPY text).
@@ -95,7 +97,7 @@ def _check_ownership(municipality: Municipality, values: Mapping[str, Any]) -> N
         raise ProjectionError(_("Bitte eine Bevölkerungsvariante (Projektion) dieser Kommune wählen."))
 
 
-def scenario_create(*, municipality: Municipality, name: str, **values: Any) -> Scenario:
+def scenario_create(*, municipality: Municipality, name: str, actor=None, **values: Any) -> Scenario:
     """Create a scenario; unknown fields are refused, missing ones take the documented defaults."""
     unknown = set(values) - set(SCENARIO_FIELDS)
     if unknown:
@@ -109,7 +111,9 @@ def scenario_create(*, municipality: Municipality, name: str, **values: Any) -> 
         raise ProjectionError(_("Bitte ein Basisjahr angeben."))
     try:
         with transaction.atomic():
-            return Scenario.objects.create(municipality=municipality, name=name, **values)
+            scenario = Scenario.objects.create(municipality=municipality, name=name, **values)
+            audit.record(action="scenario.created", municipality=municipality, actor=actor, target=scenario)
+            return scenario
     except IntegrityError:  # created concurrently under the same name: the other one won
         current = Scenario.objects.filter(municipality=municipality, name=name).first()
         if current is None:
@@ -117,7 +121,9 @@ def scenario_create(*, municipality: Municipality, name: str, **values: Any) -> 
         raise ScenarioConflict(current) from None
 
 
-def scenario_update(*, scenario: Scenario, expected_revision: int | None = None, **values: Any) -> Scenario:
+def scenario_update(
+    *, scenario: Scenario, expected_revision: int | None = None, actor=None, **values: Any
+) -> Scenario:
     """Change a scenario's settings; stored results of the old settings are removed (they would
     no longer describe the scenario).
 
@@ -134,6 +140,14 @@ def scenario_update(*, scenario: Scenario, expected_revision: int | None = None,
         if expected_revision is not None and expected_revision != locked.revision:
             raise ScenarioConflict(locked)
         changed = [k for k, v in values.items() if getattr(locked, k) != v]
+        if changed:
+            audit.record(
+                action="scenario.updated",
+                municipality=locked.municipality,
+                actor=actor,
+                target=locked,
+                changes={k: (getattr(locked, k), values[k]) for k in changed},
+            )
         for key in changed:
             setattr(locked, key, values[key])
         if changed:
@@ -145,8 +159,11 @@ def scenario_update(*, scenario: Scenario, expected_revision: int | None = None,
     return locked
 
 
-def scenario_delete(*, scenario: Scenario) -> None:
+def scenario_delete(*, scenario: Scenario, actor=None) -> None:
     with transaction.atomic():
+        audit.record(
+            action="scenario.deleted", municipality=scenario.municipality, actor=actor, target=scenario
+        )
         _clear_results(scenario.pk)
         scenario.delete()
 
@@ -327,26 +344,17 @@ def _scenario_data(
 
 
 # -- store ----------------------------------------------------------------------------------------------
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_rows(output: ScenarioOutput) -> list[str]:
-    """COPY text lines of one scenario (the hot loop of the store step: one f-string per row)."""
+def _copy_tuples(output: ScenarioOutput) -> list[bytes]:
+    """Binary COPY tuples of one scenario, built from the engine's arrays (``binary_copy``)."""
     e = output.inputs
-    years = [f"{e.scenario.pk}\t{year}\t" for year in e.years]
-    cents, ratios = output.cents.tolist(), output.ratio.round(RATIO_DECIMALS).tolist()
-    lines: list[str] = []
-    for j, (area, group, product, account_group, direction) in enumerate(e.items):
-        product = product.translate(_COPY_ESCAPES)
-        middle = f"{area}\t{group}\t{product}\t{account_group}\t{direction}\t"
-        end = f"\t{e.drivers[j]}\n"
-        lines.extend(
-            [
-                f"{years[t]}{middle}{c / 100:.2f}\t{r}{end}"
-                for t, (c, r) in enumerate(zip(cents[j], ratios[j], strict=True))
-            ]
-        )
-    return lines
+    return binary_copy.result_tuples(
+        scenario_id=e.scenario.pk,
+        years=e.years,
+        items=e.items,
+        drivers=e.drivers,
+        cents=output.cents,
+        ratio=output.ratio.round(RATIO_DECIMALS),
+    )
 
 
 def _result_objects(output: ScenarioOutput) -> list[ProjectionResult]:
@@ -419,15 +427,17 @@ def projection_store(outputs: Sequence[ScenarioOutput], *, use_copy: bool | None
         ProjectionResult.objects.filter(scenario_id__in=ids)._raw_delete(ProjectionResult.objects.db)
         ProjectionYear.objects.filter(scenario_id__in=ids).delete()
         if use_copy:
-            table, columns = ProjectionResult._meta.db_table, ", ".join(ProjectionResult.COPY_COLUMNS)
+            table, columns = ProjectionResult._meta.db_table, ", ".join(binary_copy.COLUMNS)
             with (
                 connection.cursor() as cursor,
-                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy,
             ):
+                copy.write(binary_copy.SIGNATURE)
                 for output in outputs:
-                    lines = _copy_rows(output)
-                    copy.write("".join(lines))
-                    written += len(lines)
+                    for chunk in _copy_tuples(output):
+                        copy.write(chunk)
+                    written += output.cents.size
+                copy.write(binary_copy.TRAILER)
         else:
             for output in outputs:
                 objects = _result_objects(output)

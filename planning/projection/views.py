@@ -15,12 +15,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.models import Job
 from core.params import optional, parse_id
 from core.permissions import Capability, municipality_required
+from core.templatetags.spielraum import lang
 from finance.vocabulary import product_area_name
 from planning.engine.projection import TARGET_GROUPS, default_driver
 from planning.engine.task_types import PRODUCT_AREA_TASK_TYPES, TASK_TYPES, TaskType
@@ -82,7 +84,9 @@ def scenario_create(request, municipality):
     form = ScenarioForm(request.POST or None, municipality=municipality)
     if request.method == "POST" and form.is_valid():
         try:
-            scenario = services.scenario_create(municipality=municipality, **form.service_values())
+            scenario = services.scenario_create(
+                municipality=municipality, actor=request.user, **form.service_values()
+            )
         except services.ProjectionError as exc:
             form.add_error(None, str(exc))
         else:
@@ -105,7 +109,10 @@ def scenario_edit(request, municipality, scenario_id: int):
             values["base_year"] = scenario.base_year
         try:
             scenario = services.scenario_update(
-                scenario=scenario, expected_revision=form.cleaned_data.get("revision"), **values
+                scenario=scenario,
+                expected_revision=form.cleaned_data.get("revision"),
+                actor=request.user,
+                **values,
             )
         except services.ScenarioConflict as exc:
             # Keep the user's input; saving again now applies it knowingly to the current revision.
@@ -168,7 +175,7 @@ def scenario_detail(request, municipality, scenario_id: int):
 
 def _driver_label(key: str) -> str:
     if key in TARGET_GROUPS:
-        return TARGET_GROUPS[key].label_de
+        return lang(TARGET_GROUPS[key], "label")
     return {"mix": _("Mischung von Zielgruppen"), "table": _("eigene Gewichtstabelle")}.get(key, key)
 
 
@@ -184,7 +191,7 @@ def scenario_run(request, municipality, scenario_id: int):
 @require_POST
 def scenario_delete(request, municipality, scenario_id: int):
     scenario = _scenario(municipality, scenario_id)
-    services.scenario_delete(scenario=scenario)
+    services.scenario_delete(scenario=scenario, actor=request.user)
     messages.success(request, _("Szenario „%(name)s“ gelöscht.") % {"name": scenario.name})
     return redirect("planning:projection-index", slug=municipality.slug)
 
@@ -310,7 +317,7 @@ def room_index(request, municipality):
             }
         )
     unknown = room["totals"].get(None)
-    names = {t.value: info.name_de for t, info in TASK_TYPES.items()}
+    names = {t.value: lang(info, "name") for t, info in TASK_TYPES.items()}
     return render(
         request,
         "planning/projection/room.html",
@@ -324,9 +331,9 @@ def room_index(request, municipality):
             "total_today": total_today,
             "total_projected": total_projected,
             "names": names,
-            "type_choices": [(t.value, info.name_de) for t, info in TASK_TYPES.items()],
+            "type_choices": [(t.value, lang(info, "name")) for t, info in TASK_TYPES.items()],
             "area_defaults": [
-                (area, product_area_name(area, "NW") or "", names[t.value], reason)
+                (area, product_area_name(area, "NW") or "", names[t.value], gettext(reason))
                 for area, (t, reason) in PRODUCT_AREA_TASK_TYPES.items()
             ],
             "assignments": list(sel.task_types_of(municipality)),

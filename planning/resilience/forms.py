@@ -10,14 +10,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.forms import bounded_decimal, revision_field
+from core.forms import NumberField, PercentField, bounded_decimal, revision_field, year_choices
 from planning.resilience import selectors as selectors
 from planning.resilience import services as services
 from planning.resilience.models import BalanceSheet
 
 
 class BalanceSheetForm(forms.ModelForm):
-    """Opening balance sheet of one year; German number input (1.234.567,89)."""
+    """Opening balance sheet of one year; German number input (1.234.567,89), rates in percent (2,5)."""
 
     # The revision of the stored sheet the editor started from (see services.balance_sheet_set).
     revision = revision_field()
@@ -25,15 +25,24 @@ class BalanceSheetForm(forms.ModelForm):
     class Meta:
         model = BalanceSheet
         fields = ["year", *services.BALANCE_FIELDS]
-        localized_fields = "__all__"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.initial.setdefault("revision", self.instance.revision)
-        self.fields["year"].localize = False  # 2025, not 2.025
-        self.fields["year"].widget.is_localized = False
         for name in services.BALANCE_FIELDS:
+            model_field = BalanceSheet._meta.get_field(name)
+            if name in services.RATE_FIELDS:  # percent like every other form; stored as a fraction
+                self.fields[name] = PercentField(
+                    label=model_field.verbose_name,
+                    min_value=0,
+                    max_value=100,
+                    help_text=_("in %, z. B. 20") if name == "variable_rate_share" else _("in %, z. B. 2,5"),
+                )
+            else:
+                self.fields[name] = NumberField(
+                    label=model_field.verbose_name, max_digits=17, decimal_places=2, min_value=0
+                )
             self.fields[name].required = name in services.REQUIRED_FIELDS  # empty loans and rates = 0
 
 
@@ -57,7 +66,7 @@ class ShockForm(forms.Form):
     def __init__(self, *args: Any, groups: tuple = (), years: tuple = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["shock_group"].choices = [(g.code, f"{g.code} {g.name}") for g in groups]
-        self.fields["shock_year"].choices = [(y, y) for y in years]
+        self.fields["shock_year"].choices = year_choices(years)
 
     def shocks(self) -> list[dict[str, Any]]:
         data = self.cleaned_data

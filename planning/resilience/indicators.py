@@ -169,40 +169,60 @@ class PerCapitaSpec:
     formula_de: str
     better_when: str
     unit: str = "€/EW"
+    name_en: str = ""
+    formula_en: str = ""
 
 
 PER_CAPITA: dict[str, PerCapitaSpec] = {
     s.id: s
     for s in (
         PerCapitaSpec(
-            "ertraege_je_ew", "Ordentliche Erträge je Einwohner", "Ordentliche Erträge / Einwohner", "higher"
+            "ertraege_je_ew",
+            "Ordentliche Erträge je Einwohner",
+            "Ordentliche Erträge / Einwohner",
+            "higher",
+            name_en="Ordinary revenue per inhabitant",
+            formula_en="Ordinary revenue / inhabitants",
         ),
         PerCapitaSpec(
             "aufwendungen_je_ew",
             "Ordentliche Aufwendungen je Einwohner",
             "Ordentliche Aufwendungen / Einwohner",
             "lower",
+            name_en="Ordinary expenses per inhabitant",
+            formula_en="Ordinary expenses / inhabitants",
         ),
         PerCapitaSpec(
-            "ergebnis_je_ew", "Jahresergebnis je Einwohner", "Jahresergebnis / Einwohner", "higher"
+            "ergebnis_je_ew",
+            "Jahresergebnis je Einwohner",
+            "Jahresergebnis / Einwohner",
+            "higher",
+            name_en="Annual result per inhabitant",
+            formula_en="Annual result / inhabitants",
         ),
         PerCapitaSpec(
             "steuern_je_ew",
             "Steuererträge je Einwohner",
             "Steuern und ähnliche Abgaben (40) / Einwohner",
             "higher",
+            name_en="Tax revenue per inhabitant",
+            formula_en="Taxes and similar levies (40) / inhabitants",
         ),
         PerCapitaSpec(
             "transfer_je_ew",
             "Transferaufwendungen je Einwohner",
             "Transferaufwendungen (53) / Einwohner",
             "lower",
+            name_en="Transfer expenses per inhabitant",
+            formula_en="Transfer expenses (53) / inhabitants",
         ),
         PerCapitaSpec(
             "schulden_je_ew",
             "Kredite je Einwohner",
             "(Investitions- + Liquiditätskredite) / Einwohner",
             "lower",
+            name_en="Loans per inhabitant",
+            formula_en="(Investment + liquidity loans) / inhabitants",
         ),
     )
 }

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.downloads import safe_text
 from core.files import MaxFileSize
 from core.params import optional, parse_year
 from core.permissions import Capability, can, municipality_required
@@ -235,8 +236,8 @@ def resilience_run_export(request, municipality, run_id: int):
                 _de(row["equalisation_reserve_end"]),
                 _de(row["general_reserve_end"]),
                 _de(row["equity_end"]),
-                det["status_label"],
-                " | ".join(t["reason"] for t in det["triggers"]),
+                safe_text(str(det["status_label"])),  # texts through the project's formula guard
+                safe_text(" | ".join(t["reason"] for t in det["triggers"])),
                 _de(row.get("any_trigger_probability")),
                 _de(row.get("any_trigger_probability_cumulative")),
             ]

@@ -34,14 +34,34 @@
       if (v === null || v === undefined) return null;
       let x = v;
       if (opts.mode === "per_capita") x = population[i] ? x / population[i] : null;
+      else x = x / 1e6;  // absolute amounts in millions: round axis ticks (50, 100, ...) instead of 58.781.336
       if (x !== null && opts.price === "real") x = priceIndex[i] ? x / priceIndex[i] : null;
       return x;
     });
   }
 
   function unit(labels, opts) {
-    const base = opts.mode === "per_capita" ? labels.eur_per_inhabitant : labels.eur;
+    const base = opts.mode === "per_capita" ? labels.eur_per_inhabitant : (labels.eur_million || labels.eur);
     return base + " (" + (opts.price === "real" ? labels.real : labels.nominal) + ")";
+  }
+
+  // Hover: millions with one decimal, per inhabitant in whole euros.
+  function hover(opts, name) {
+    return (opts.mode === "per_capita" ? "%{y:,.0f}" : "%{y:,.1f}") + "<extra>" + name + "</extra>";
+  }
+
+  // Scenario colours by outcome, never by list position: the best final balance blue, the worst red,
+  // the others in between (no green, which reads as "good").
+  const RANKED = ["#1f5f99", "#6a8fc0", "#8e44ad", "#d35400", "#b3261e"];
+  function rankedColors(scenarios) {
+    const last = (s) => { const b = s.balance || []; const v = b[b.length - 1]; return v === null || v === undefined ? -Infinity : v; };
+    const order = scenarios.map((s, k) => k).sort((a, b) => last(scenarios[b]) - last(scenarios[a]));
+    const colors = [];
+    order.forEach((k, rank) => {
+      const pos = order.length === 1 ? 0 : Math.round(rank * (RANKED.length - 1) / (order.length - 1));
+      colors[k] = RANKED[pos];
+    });
+    return colors;
   }
 
   function drawScenario(root, data) {
@@ -51,16 +71,16 @@
       type: "scatter", mode: "lines", stackgroup: "areas", name: area.name, x: data.years,
       y: scale(area[opts.direction], data.population, data.price_index, opts),
       line: { width: 0.5, color: COLORS[k % COLORS.length] },
-      hovertemplate: "%{y:,.0f}<extra>" + area.name + "</extra>",
+      hovertemplate: hover(opts, area.name),
     }));
     traces.push({
       type: "scatter", mode: "lines+markers", name: L.balance, x: data.years, yaxis: "y2",
       y: scale(data.balance, data.population, data.price_index, opts),
-      line: { color: "#111", width: 3 }, hovertemplate: "%{y:,.0f}<extra>" + L.balance + "</extra>",
+      line: { color: "#111", width: 3 }, hovertemplate: hover(opts, L.balance),
     });
     const layout = Object.assign({}, LAYOUT, {
-      yaxis: { title: { text: (opts.direction === "expense" ? L.expense : L.revenue) + ", " + unit(L, opts) }, tickformat: ",.0f", automargin: true },
-      yaxis2: { title: { text: L.balance }, overlaying: "y", side: "right", tickformat: ",.0f", zeroline: true, automargin: true },
+      yaxis: { title: { text: (opts.direction === "expense" ? L.expense : L.revenue) + ", " + unit(L, opts) }, tickformat: ",~r", nticks: 7, automargin: true },
+      yaxis2: { title: { text: L.balance + ", " + unit(L, opts) }, overlaying: "y", side: "right", tickmode: "auto", tickformat: ",~r", nticks: 7, zeroline: true, showgrid: false, automargin: true },
       xaxis: { dtick: 1 },
     });
     Plotly.react(root.querySelector("[data-chart]"), traces, layout, CONFIG);
@@ -71,19 +91,26 @@
     const L = data.labels;
     const traces = [];
     const first = data.scenarios[0];
+    const colors = rankedColors(data.scenarios);
     data.scenarios.forEach((s, k) => {
       traces.push({
         type: "scatter", mode: "lines+markers", name: L.balance + " " + s.name, x: data.years,
-        y: scale(s.balance, s.population, s.price_index, opts), line: { color: COLORS[k % COLORS.length], width: 3 },
+        y: scale(s.balance, s.population, s.price_index, opts), line: { color: colors[k], width: 3 },
+        hovertemplate: hover(opts, s.name),
       });
       if (k > 0) {
         traces.push({
           type: "bar", name: L.difference + " " + first.name + ": " + s.name, x: data.years,
-          y: scale(s.delta, s.population, s.price_index, opts), marker: { color: COLORS[k % COLORS.length], opacity: 0.45 },
+          y: scale(s.delta, s.population, s.price_index, opts), marker: { color: colors[k], opacity: 0.45 },
+          hovertemplate: hover(opts, L.difference + " " + first.name),
         });
       }
     });
-    const layout = Object.assign({}, LAYOUT, { yaxis: { title: { text: unit(L, opts) }, tickformat: ",.0f", automargin: true }, xaxis: { dtick: 1 }, barmode: "group" });
+    const layout = Object.assign({}, LAYOUT, {
+      // balances and differences share one axis: the same unit, so the same scale
+      yaxis: { title: { text: L.balance + ", " + unit(L, opts) }, tickformat: ",~r", nticks: 7, zeroline: true, automargin: true },
+      xaxis: { dtick: 1 }, barmode: "group",
+    });
     Plotly.react(root.querySelector("[data-chart]"), traces, layout, CONFIG);
   }
 

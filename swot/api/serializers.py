@@ -1,9 +1,10 @@
 """Shapes of the swot REST API (validation of form only; business rules live in the services)."""
 
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
-from swot.dispatch import ACTIONS
-from swot.models import Board, Invite, Measure, Quadrant
+from swot.models import Board, Invite, Measure
+from swot.schemas import ACTION_SCHEMAS, rest_schema
 
 
 class BoardSerializer(serializers.ModelSerializer):
@@ -28,29 +29,38 @@ class BoardSettingsSerializer(serializers.Serializer):
     vote_budget = serializers.IntegerField(min_value=1, max_value=50, required=False)
 
 
-class CardCreateSerializer(serializers.Serializer):
-    quadrant = serializers.ChoiceField(choices=Quadrant.choices)
-    text = serializers.CharField(max_length=500)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-    colour = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
-    after_id = serializers.IntegerField(required=False, allow_null=True)
+# Bodies of the card endpoints: the fields of the ``card.create`` / ``card.update`` action schemas, which
+# validate them (swot.schemas); these classes describe them in the OpenAPI schema.
+CardCreateSerializer = rest_schema("card.create", "SwotCardCreate")
+CardUpdateSerializer = rest_schema("card.update", "SwotCardUpdate", without=("card_id",))
 
-
-class CardUpdateSerializer(serializers.Serializer):
-    expected_version = serializers.IntegerField(help_text="The card version this edit is based on.")
-    text = serializers.CharField(max_length=500, required=False)
-    note = serializers.CharField(required=False, allow_blank=True)
-    colour = serializers.CharField(max_length=30, required=False, allow_blank=True)
-
-
-class ActionSerializer(serializers.Serializer):
-    """A websocket message (see docs/swot-protocol.md); its other fields depend on ``type``."""
-
-    type = serializers.ChoiceField(choices=sorted(ACTIONS))
+# Any websocket message, one schema per ``type`` (swot.schemas.ACTION_SCHEMAS).
+ActionSerializer = PolymorphicProxySerializer(
+    component_name="SwotAction",
+    serializers={kind: schema for kind, schema in sorted(ACTION_SCHEMAS.items())},
+    resource_type_field_name="type",
+)
 
 
 class ActionResultSerializer(serializers.Serializer):
+    """The ack of an action: ``seq`` of the event it stored plus the action's result fields."""
+
     seq = serializers.IntegerField(allow_null=True)
+
+
+class GuestJoinSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=32, help_text="The invite code (spaces and case ignored).")
+    display_name = serializers.CharField(max_length=80)
+
+
+class GuestJoinResultSerializer(serializers.Serializer):
+    """A guest's credential: ``guest_token`` opens the board's websocket (``Authorization: Guest ...``)."""
+
+    board = serializers.DictField()
+    participant = serializers.DictField()
+    guest_token = serializers.CharField()
+    ws_path = serializers.CharField()
+    expires_at = serializers.DateTimeField()
 
 
 class InviteSerializer(serializers.ModelSerializer):

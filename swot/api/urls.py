@@ -1,5 +1,6 @@
 """REST endpoints of the swot app, mounted under /api/v1/."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from swot.api import views
@@ -12,4 +13,7 @@ router.register(
     r"municipalities/(?P<slug>[-a-zA-Z0-9_]+)/swot/measures", views.MeasureViewSet, basename="swot-measure"
 )
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("swot/join/", views.guest_join, name="swot-guest-join"),
+    *router.urls,
+]

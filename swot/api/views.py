@@ -1,17 +1,27 @@
 """REST endpoints of SWOT boards. They call the same services as the websocket, so a script's changes
 are numbered, logged and broadcast like a browser's."""
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.http import Http404, QueryDict
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.decorators import action
+from rest_framework.decorators import (
+    action,
+    api_view,
+    authentication_classes,
+    permission_classes,
+    throttle_classes,
+)
+from rest_framework.exceptions import ParseError
+from rest_framework.generics import get_object_or_404
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
 
 from core.permissions import Capability, MunicipalityScoped, municipality_for
 from swot import selectors, services
-from swot.access import Actor, actor_for_user
+from swot.access import Actor, actor_for_user, guest_token
 from swot.api.serializers import (
     ActionResultSerializer,
     ActionSerializer,
@@ -19,6 +29,8 @@ from swot.api.serializers import (
     BoardSettingsSerializer,
     CardCreateSerializer,
     CardUpdateSerializer,
+    GuestJoinResultSerializer,
+    GuestJoinSerializer,
     InviteCreateSerializer,
     InviteSerializer,
     MeasureSerializer,
@@ -26,8 +38,7 @@ from swot.api.serializers import (
 from swot.dispatch import action_run
 from swot.errors import BoardError
 from swot.models import Board, Invite, Measure
-from swot.payloads import card_dict
-from swot.presenters import present_card
+from swot.presenters import Viewer, present_card, present_error
 
 HTTP_STATUS = {
     BoardError.FORBIDDEN: status.HTTP_403_FORBIDDEN,
@@ -42,12 +53,28 @@ HTTP_STATUS = {
 
 def _error(exc: BoardError, actor: Actor | None = None, board: Board | None = None) -> Response:
     data = exc.as_dict()
-    if "card" in data and actor is not None and board is not None:
-        data["card"] = present_card(
-            data["card"], viewer_id=actor.participant.pk, facilitator=actor.is_facilitator,
-            visibility=board.visibility(),
-        )  # fmt: skip
+    if actor is not None and board is not None:
+        board.refresh_from_db()
+        data = present_error(data, Viewer.of(actor, board.visibility()))
+    elif "card" in data:
+        data.pop("card")  # never unpresented
     return Response(data, status=HTTP_STATUS.get(exc.code, status.HTTP_400_BAD_REQUEST))
+
+
+def _body(request) -> dict:
+    """The request's JSON object; a form body, a list or a scalar is ``invalid`` (400), never a 500.
+
+    JSON the strict parser refuses (NaN, NUL characters, deep nesting: ``core.api.parsers``) is
+    ``invalid`` too, in the protocol's error shape."""
+    try:
+        data = request.data
+    except ParseError as exc:
+        raise BoardError(BoardError.INVALID, str(exc.detail)) from None
+    if isinstance(data, QueryDict) or not isinstance(data, dict):
+        raise BoardError(
+            BoardError.INVALID, _("Erwartet wird ein JSON-Objekt (Content-Type: application/json).")
+        )
+    return dict(data)
 
 
 class BoardViewSet(
@@ -117,25 +144,20 @@ class BoardViewSet(
             return Response({"type": "snapshot", **selectors.board_snapshot(board, actor)})
         return Response({"type": "events", "since": since, "events": events})
 
+    def _present(self, card: dict, actor: Actor, board: Board) -> dict:
+        board.refresh_from_db()
+        return present_card(card, Viewer.of(actor, board.visibility()))
+
     @extend_schema(request=CardCreateSerializer, responses={201: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["post"], url_path="cards")
     def cards(self, request, slug=None, pk=None):
-        """Add a card (participants; in the collect phase unless facilitating)."""
+        """Add a card (participants; in the collect phase unless facilitating). Same as ``card.create``."""
         board, actor = self._actor()
-        serializer = CardCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
         try:
-            card = services.card_create(board_id=board.pk, actor=actor, **serializer.validated_data)
+            result = action_run(actor, {**_body(request), "type": "card.create"})
         except BoardError as exc:
-            return _error(exc)
-        return Response(self._present(card, actor, board), status=status.HTTP_201_CREATED)
-
-    def _present(self, card, actor: Actor, board: Board) -> dict:
-        board.refresh_from_db()
-        return present_card(
-            card_dict(card), viewer_id=actor.participant.pk, facilitator=actor.is_facilitator,
-            visibility=board.visibility(),
-        )  # fmt: skip
+            return _error(exc, actor, board)
+        return Response(self._present(result["card"], actor, board), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         methods=["PATCH"],
@@ -149,28 +171,25 @@ class BoardViewSet(
         board, actor = self._actor()
         try:
             if request.method == "DELETE":
-                services.card_delete(board_id=board.pk, actor=actor, card_id=card_id)
+                action_run(actor, {"type": "card.delete", "card_id": card_id})
                 return Response(status=status.HTTP_204_NO_CONTENT)
-            serializer = CardUpdateSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            card = services.card_update(
-                board_id=board.pk, actor=actor, card_id=card_id, **serializer.validated_data
-            )
+            result = action_run(actor, {**_body(request), "type": "card.update", "card_id": card_id})
         except BoardError as exc:
             return _error(exc, actor, board)
-        return Response(self._present(card, actor, board))
+        return Response(self._present(result["card"], actor, board))
 
     @extend_schema(request=ActionSerializer, responses={200: ActionResultSerializer})
     @action(detail=True, methods=["post"])
     def actions(self, request, slug=None, pk=None):
         """Run any websocket message (``type`` plus its fields, see docs/swot-protocol.md)."""
         board, actor = self._actor()
-        if not isinstance(request.data, dict):
-            return Response({"code": "invalid", "message": "JSON object expected"}, status=400)
         try:
-            return Response(action_run(actor, dict(request.data)))
+            result = action_run(actor, _body(request))
         except BoardError as exc:
             return _error(exc, actor, board)
+        if "card" in result:
+            result["card"] = self._present(result["card"], actor, board)
+        return Response(result)
 
     @extend_schema(methods=["GET"], responses=InviteSerializer(many=True))
     @extend_schema(methods=["POST"], request=InviteCreateSerializer, responses={201: InviteSerializer})
@@ -213,3 +232,44 @@ class MeasureViewSet(MunicipalityScoped, viewsets.ReadOnlyModelViewSet):
 
     def municipality_queryset(self):
         return selectors.measures_for(self.municipality).order_by("deadline", "title", "id")
+
+
+class GuestJoinThrottle(AnonRateThrottle):
+    """Joining needs no account: bound how fast one address may try codes."""
+
+    scope = "swot-join"
+    rate = "30/minute"
+
+
+@extend_schema(
+    request=GuestJoinSerializer,
+    responses={201: GuestJoinResultSerializer, 404: OpenApiTypes.OBJECT},
+    summary="Join a board as a guest with an invite code (no account)",
+)
+@api_view(["POST"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+@throttle_classes([GuestJoinThrottle])
+def guest_join(request):
+    """A guest joins by invite code and display name and receives the guest credential of the board.
+
+    The credential (``guest_token``) opens the board's websocket (``Authorization: Guest <token>`` or
+    ``?guest=<token>``) and is valid while the invite is neither revoked nor expired and the guest not
+    excluded. REST endpoints do not accept it: guests act over the websocket.
+    """
+    serializer = GuestJoinSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    try:
+        participant = services.guest_join(**serializer.validated_data)
+    except BoardError as exc:
+        return _error(exc)
+    invite = participant.invite
+    board = participant.board
+    data = {
+        "board": {"id": board.pk, "title": board.title, "municipality": board.municipality.slug},
+        "participant": {"id": participant.pk, "name": participant.display_name},
+        "guest_token": guest_token(participant),
+        "ws_path": f"/ws/swot/boards/{board.pk}/",
+        "expires_at": invite.expires_at,
+    }
+    return Response(GuestJoinResultSerializer(data).data, status=status.HTTP_201_CREATED)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.numbers import NumberFormatError, parse_decimal
 from core.permissions import Capability
 from swot import logic
 from swot.access import Actor
@@ -351,9 +352,9 @@ def vote_retract(*, board_id: int, actor: Actor, card_id) -> int:
 def _decimal(value) -> Decimal | None:
     if value in (None, ""):
         return None
-    try:
-        return Decimal(str(value).replace(",", "."))
-    except InvalidOperation as exc:
+    try:  # German-aware: "85.000" is 85000, "85.000,50" and "0,25" are accepted (core.numbers)
+        return parse_decimal(value)
+    except NumberFormatError as exc:
         raise BoardError(BoardError.INVALID, _("Ungültige Zahl: %(v)s") % {"v": value}) from exc
 
 

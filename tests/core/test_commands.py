@@ -37,3 +37,11 @@ def test_load_demo_twice_keeps_one_user_per_role(db):
     assert municipality.population == 61240
     roles = dict(Membership.objects.filter(municipality=municipality).values_list("user__username", "role"))
     assert roles == {name: str(role) for name, role in DEMO_USERS.items()}
+
+
+def test_load_demo_if_missing_leaves_an_existing_demo_alone(db):
+    # run.sh calls it at every start: what users changed in the demo must survive a restart
+    call_command("load_demo")
+    Municipality.objects.filter(slug="musterstadt").update(population=70000)
+    call_command("load_demo", "--if-missing")
+    assert Municipality.objects.get(slug="musterstadt").population == 70000

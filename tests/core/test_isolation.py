@@ -31,6 +31,7 @@ from django.core.signals import request_finished
 from django.db import close_old_connections, transaction
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
+from core import services as core_services
 from core.demo import DEMO_SLUG
 from core.jobs import job_create, job_enqueue
 from core.models import District, Job, Municipality, Role
@@ -63,10 +64,13 @@ EXEMPT: dict[str, str] = {
     "api/v1/schema/": "OpenAPI schema: describes the API, holds no data",
     "api/v1/docs/": "Swagger UI: describes the API, holds no data",
     "api-root": "DRF's list of endpoints: holds no data",
+    "api/v1/auth/": "token login for scripts (like accounts/ login): no municipality data",
 }
 # Routes open to people who are not members, by design; each is tested on its own below.
 BY_DESIGN: dict[str, str] = {
     "swot:join": "guests join a board with a valid invite code and no account (test_guest_join_*)",
+    "swot-guest-join": "the same over the API (tests/swot/test_api.py::test_guest_joins_by_code_*)",
+    "invitation-accept": "whoever holds the invitation token joins (tests/core/test_administration.py)",
 }
 
 # How each URL parameter is filled: (parameter, the route text just before it ends with, object key).
@@ -84,6 +88,9 @@ PARAMETER_RULES: list[tuple[str, str, str]] = [
     ("year", "bilanz/", "balance_year"),
     ("year", "balance-sheets/", "balance_year"),
     ("job_id", "", "job"),
+    ("membership_id", "", "membership"),
+    ("invitation_id", "", "invitation"),
+    ("token", "einladung/", "invitation_token"),
     ("card_id", "", "card"),
     ("invite_id", "", "invite"),
     ("code", "beitreten/", "invite_code"),
@@ -114,7 +121,15 @@ PARAMETER_RULES: list[tuple[str, str, str]] = [
 # Jobs that only read (a viewer may start them: exporting is part of viewing).
 READ_JOB_KINDS = ("swot.export",)
 # Reads a viewer may not do by design (members list: MANAGE; invites with their codes: FACILITATE).
-VIEWER_FORBIDDEN_READS = {"municipality-members", "swot-board-invites", "stakeholder-record"}
+VIEWER_FORBIDDEN_READS = {
+    "municipality-members",
+    "municipality-audit",
+    "swot-board-invites",
+    "stakeholder-record",
+}
+# Reads that belong to the member who started them (a SWOT PDF/PNG shows the board as its requester saw
+# it, face-down cards included): 404 for every other member.
+REQUESTER_ONLY_READS = {"swot:export-job", "swot:export-download"}
 
 _PARAM = re.compile(r"\(\?P<(?P<regex>\w+)>|<(?:\w+:)?(?P<path>\w+)>")
 
@@ -337,6 +352,9 @@ def demo(settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks, ou
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED, job.message
 
+    invitation = core_services.invitation_create(
+        municipality=municipality, role=Role.VIEWER, email="isolation@example.org", created_by=admin
+    )
     inner_city = District.objects.get(municipality=municipality, code="01")  # demo Sozialraum "Innenstadt"
     offer = Offer.objects.filter(municipality=municipality, district=inner_city).first()
     scenario = Scenario.objects.filter(municipality=municipality, computed_at__isnull=False).first()
@@ -370,6 +388,9 @@ def demo(settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks, ou
         "invite_code": invite.code,
         "measure": measure.pk,
         "job": job.pk,
+        "membership": municipality.memberships.get(user__username="gast").pk,
+        "invitation": invitation.pk,
+        "invitation_token": invitation.token,
         "table_format": "csv",
         "binary_format": "pdf",
         "district": inner_city.pk,
@@ -494,7 +515,9 @@ def test_viewer_reads_but_cannot_write_through_the_api(client, demo, member_fact
     wrong = []
     for route, url in urls:
         status = client.get(url).status_code
-        if route.is_api:
+        if route.name in REQUESTER_ONLY_READS:
+            allowed = (404,)
+        elif route.is_api:
             allowed = (403,) if route.name in VIEWER_FORBIDDEN_READS else (200, 405)
         else:
             allowed = (200, 302, 403, 405) if route.is_global else (200, 403, 405)

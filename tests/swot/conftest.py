@@ -3,9 +3,6 @@ ASGI live server (Daphne in a thread of the test process) for the browser tests.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from datetime import timedelta
 
 import pytest
@@ -83,76 +80,5 @@ def reload(board: Board) -> Board:
     return board
 
 
-# --- ASGI live server ---------------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class _DaphneThread(threading.Thread):
-    """Daphne serving ``config.asgi`` (plus static files) in a thread of the test process.
-
-    A thread, not a process, so it shares the test database connection settings: the in-memory
-    SQLite test database locally (shared cache) and the PostgreSQL test database in CI alike.
-    Twisted's reactor cannot be restarted, so there is one server per test session.
-    """
-
-    def __init__(self, port: int):
-        super().__init__(daemon=True, name="daphne-live-server")
-        self.port = port
-        self.ready = threading.Event()
-        self.error: BaseException | None = None
-
-    def run(self):
-        try:
-            from daphne.endpoints import build_endpoint_description_strings
-            from daphne.server import Server
-            from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
-
-            from config.asgi import application
-
-            self.server = Server(
-                application=ASGIStaticFilesHandler(application),
-                endpoints=build_endpoint_description_strings(host="127.0.0.1", port=self.port),
-                signal_handlers=False,
-                ready_callable=self.ready.set,
-                verbosity=0,
-            )
-            self.server.run()
-        except BaseException as exc:  # surfaced by the fixture
-            self.error = exc
-            self.ready.set()
-
-
-@pytest.fixture(scope="session")
-def asgi_live_server(django_db_setup, django_db_blocker):
-    """URL of a live Daphne server for websocket + HTTP browser tests (session-wide).
-
-    Needs PostgreSQL: SQLite's in-memory test database, shared between the test thread and the server
-    thread, answers "database table is locked" under the concurrent load of a live board.
-    """
-    from django.conf import settings
-
-    from tests.conftest import require_postgres
-
-    require_postgres()
-
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1", "localhost"]
-    port = _free_port()
-    thread = _DaphneThread(port)
-    with django_db_blocker.unblock():
-        thread.start()
-        if not thread.ready.wait(20) or thread.error:
-            raise RuntimeError(f"Daphne did not start: {thread.error!r}")
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
-        from twisted.internet import reactor
-
-        reactor.callFromThread(reactor.stop)
-        thread.join(5)
+# The ASGI live server (asgi_live_server) lives in tests/conftest.py: one Daphne per session for every
+# directory (the swot board tests and the page crawl); Twisted's reactor cannot run twice.

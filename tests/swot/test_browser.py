@@ -156,3 +156,21 @@ def test_guest_joins_by_invite_link(asgi_live_server, contexts, board, fac, faci
     expect(alice.locator('[data-quadrant="W"] .swot-card')).to_contain_text("Schlechtes Image der Innenstadt")
     expect(alice.locator('[data-quadrant="W"] .swot-card .swot-meta')).to_contain_text("Gisela Gast")
     assert guest.locator("#swot-phase-select").count() == 0  # no facilitator controls for guests
+
+
+def test_a_refused_board_client_stops_reconnecting(asgi_live_server, contexts, board, participant_user):
+    from playwright.sync_api import expect
+
+    from core.models import Membership
+
+    _, bob = _open_board(contexts, asgi_live_server, "kaemmerer", board)
+    sockets = []
+    bob.on("websocket", lambda ws: sockets.append(ws))
+    # Given Bob lost his membership, when his connection drops and the client reconnects
+    Membership.objects.filter(user=participant_user).delete()
+    bob.evaluate("SwotBoard.dropConnection()")
+    # Then the reconnect is refused with 4403 and the client stays offline instead of retrying
+    expect(bob.locator("#swot-status")).to_have_attribute("data-state", "offline")
+    bob.wait_for_timeout(5000)  # without the 4403 branch: retries after ~0.5, 1, 2 and 4 s
+    assert len(sockets) == 1
+    expect(bob.locator("#swot-offline")).to_be_visible()

@@ -15,21 +15,31 @@ from tests.swot.conftest import card
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-async def _connect(board_id, user=None, *, query="", expect=True):
+async def _connect(board_id, user=None, *, query="", expect=True, headers=()):
     communicator = WebsocketCommunicator(
         application,
         f"/ws/swot/boards/{board_id}/{query}",
-        headers=[(b"host", b"localhost"), (b"origin", b"http://localhost")],
+        headers=[(b"host", b"localhost"), (b"origin", b"http://localhost"), *headers],
     )
-    communicator.scope["user"] = user or AnonymousUser()
+    if user is not None:
+        communicator.scope["user"] = user
     connected, code = await communicator.connect()
+    assert connected, code  # refusals too are accepted first, then closed with 4403 (see _refused)
     if not expect:
-        return connected, code
-    assert connected, code
+        return communicator
     hello = await communicator.receive_json_from(timeout=5)
     assert hello["type"] == "hello"
     await communicator.receive_json_from(timeout=5)  # own presence broadcast
     return communicator, hello
+
+
+async def _refused(board_id, user=None, *, query="", headers=()) -> bool:
+    """The connection is accepted, answered with ``forbidden`` and closed with 4403 (what clients see)."""
+    communicator = await _connect(board_id, user, query=query, expect=False, headers=headers)
+    error = await communicator.receive_json_from(timeout=5)
+    assert (error["type"], error["code"]) == ("error", "forbidden"), error
+    close = await communicator.receive_output(timeout=5)
+    return close == {"type": "websocket.close", "code": 4403}
 
 
 async def _until(communicator, kind, timeout=5):
@@ -140,11 +150,10 @@ async def test_participant_cannot_steer_the_workshop(board, participant_user):
     await client.disconnect()
 
 
-async def test_outsider_and_anonymous_are_refused(board, outsider):
-    connected, code = await _connect(board.pk, outsider, expect=False)
-    assert not connected and code == 4403
-    connected, code = await _connect(board.pk, AnonymousUser(), expect=False)
-    assert not connected
+async def test_outsider_anonymous_and_unknown_boards_are_accepted_then_closed_with_4403(board, outsider):
+    assert await _refused(board.pk, outsider)
+    assert await _refused(board.pk, AnonymousUser())
+    assert await _refused(board.pk + 1000, outsider)
 
 
 async def test_guest_joins_own_board_only(board, municipality, facilitator):
@@ -160,10 +169,8 @@ async def test_guest_joins_own_board_only(board, municipality, facilitator):
     await client.send_json_to({"type": "card.create", "id": "g", "quadrant": "W", "text": "Barriere Ring"})
     assert (await _until(client, "ack"))["seq"] >= 1
     # But not to B, nor with a forged token
-    connected, code = await _connect(other.pk, query=f"?guest={token}", expect=False)
-    assert not connected and code == 4403
-    connected, _ = await _connect(board.pk, query=f"?guest={token[:-2]}xx", expect=False)
-    assert not connected
+    assert await _refused(other.pk, query=f"?guest={token}")
+    assert await _refused(board.pk, query=f"?guest={token[:-2]}xx")
     # A guest cannot steer either
     await client.send_json_to({"type": "board.phase", "phase": "vote"})
     assert (await _until(client, "error"))["code"] == "forbidden"
@@ -219,3 +226,131 @@ async def test_bad_messages_get_errors_not_crashes(board, participant_user):
     await client.send_json_to({"type": "card.update", "id": 3})
     assert (await _until(client, "error"))["code"] == "invalid"
     await client.disconnect()
+
+
+async def test_scripts_authenticate_with_the_api_token_and_guests_with_their_credential(
+    board, participant_user, facilitator
+):
+    from rest_framework.authtoken.models import Token
+
+    token = await sync_to_async(Token.objects.create)(user=participant_user)
+    client, hello = await _connect(board.pk, headers=[(b"authorization", f"Token {token.key}".encode())])
+    assert hello["participant"]["name"] == "Karl Kämmerer" and not hello["guest"]
+    await client.disconnect()
+    # A wrong token is not a fall-back to anything: refused
+    assert await _refused(board.pk, headers=[(b"authorization", b"Token wrong")])
+    # Guests send their credential as a header too
+    fac = await sync_to_async(_actor)(board, facilitator)
+    invite = await sync_to_async(services.invite_create)(board_id=board.pk, actor=fac, days=1)
+    participant = await sync_to_async(services.guest_join)(code=invite.code, display_name="Gisela")
+    credential = await sync_to_async(guest_token)(participant)
+    client, hello = await _connect(board.pk, headers=[(b"authorization", f"Guest {credential}".encode())])
+    assert hello["guest"] and hello["participant"]["name"] == "Gisela"
+    await client.disconnect()
+
+
+async def test_a_removed_member_receives_no_further_event_and_is_closed(
+    board, participant_user, facilitator, monkeypatch
+):
+    from core.models import Membership
+    from swot import consumers
+
+    monkeypatch.setattr(consumers, "PUSH_RECHECK", 0)  # check before every push
+    alice, _ = await _connect(board.pk, facilitator)
+    bob, _ = await _connect(board.pk, participant_user)
+    await _until(alice, "presence")
+    # When Bob's membership is removed and Alice changes the board
+    await sync_to_async(Membership.objects.filter(user=participant_user).delete)()
+    await alice.send_json_to({"type": "card.create", "id": "a", "quadrant": "S", "text": "Geheim"})
+    assert (await _until(alice, "ack"))["seq"] == 1
+    # Then Bob gets no event, but forbidden and the close code 4403
+    received = []
+    while (message := await bob.receive_output(timeout=5))["type"] != "websocket.close":
+        received.append(message)
+    assert message["code"] == 4403
+    texts = [m["text"] for m in received]
+    assert not any("Geheim" in t for t in texts) and any('"forbidden"' in t for t in texts)
+    await alice.disconnect()
+
+
+async def test_an_idle_socket_of_a_deactivated_user_is_closed_by_the_periodic_check(
+    board, participant_user, monkeypatch
+):
+    from swot import consumers
+
+    monkeypatch.setattr(consumers, "PERIODIC_RECHECK", 0.2)
+    client, _ = await _connect(board.pk, participant_user)
+    participant_user.is_active = False
+    await sync_to_async(participant_user.save)(update_fields=["is_active"])
+    while (message := await client.receive_output(timeout=5))["type"] != "websocket.close":
+        pass
+    assert message["code"] == 4403
+
+
+async def test_ping_rechecks_access(board, participant_user):
+    from core.models import Membership
+
+    client, _ = await _connect(board.pk, participant_user)
+    await client.send_json_to({"type": "ping", "id": "p1"})
+    assert (await _until(client, "pong"))["id"] == "p1"
+    await sync_to_async(Membership.objects.filter(user=participant_user).delete)()
+    await client.send_json_to({"type": "ping", "id": "p2"})
+    assert (await _until(client, "error"))["code"] == "forbidden"
+    assert (await client.receive_output(timeout=5)) == {"type": "websocket.close", "code": 4403}
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        {"type": ["card.create"]},
+        {"type": 5},
+        {"type": "card.create", "quadrant": "S", "text": ["a"]},
+        {"type": "card.create", "quadrant": "S", "text": "x" * 501},
+        {"type": "card.create", "quadrant": "S", "text": "a\x00b"},
+        {"type": "card.update", "card_id": "1e308", "expected_version": 1, "text": "x"},
+        {"type": "card.update", "card_id": 2**70, "expected_version": 1, "text": "x"},
+        {"type": "card.merge", "target_id": 1, "source_ids": "1,2"},
+        {"type": "card.merge", "target_id": 1, "source_ids": [1, "x"]},
+        {"type": "card.rate", "card_id": 1, "weight": "NaN"},
+        {"type": "card.rate", "card_id": 1, "weight": "Infinity"},
+        {"type": "card.rate", "card_id": 1, "weight": 1e308},
+        {"type": "timer.start", "seconds": 1e308},
+        {"type": "strategy.measure", "strategy_id": 1, "cost_estimate": "1e308"},
+        {"type": "strategy.measure", "strategy_id": 1, "deadline": 5},
+        {"type": "board.phase", "phase": {"a": 1}},
+    ],
+)
+async def test_malformed_messages_are_invalid_never_server_errors(board, facilitator, message):
+    client, _ = await _connect(board.pk, facilitator)
+    await client.send_json_to({**message, "id": "m"})
+    error = await _until(client, "error")
+    assert (error["code"], error["id"]) == ("invalid", "m"), error
+    await client.disconnect()
+
+
+async def test_frames_that_are_not_json_objects_get_invalid(board, facilitator):
+    client, _ = await _connect(board.pk, facilitator)
+    await client.send_to(text_data="{not json")
+    assert (await _until(client, "error"))["code"] == "invalid"
+    await client.send_json_to([1, 2])
+    assert (await _until(client, "error"))["code"] == "invalid"
+    await client.send_json_to({"type": "ping", "id": "still-open"})
+    assert (await _until(client, "pong"))["id"] == "still-open"
+    await client.disconnect()
+
+
+async def test_presence_on_an_anonymous_board_names_only_yourself(board, facilitator, participant_user):
+    board.anonymous = True
+    await sync_to_async(board.save)(update_fields=["anonymous"])
+    alice, _ = await _connect(board.pk, facilitator)
+    bob, _ = await _connect(board.pk, participant_user)
+    presence = (await _until(alice, "presence", timeout=15))["presence"]
+    assert sorted((p["name"], p["mine"]) for p in presence) == [("Mia Moderat", True), ("anonym", False)]
+    await bob.send_json_to({"type": "sync", "id": "s", "since": -1})
+    snapshot = await _until(bob, "snapshot", timeout=15)
+    assert sorted((p["name"], p["mine"]) for p in snapshot["presence"]) == [
+        ("Karl Kämmerer", True),
+        ("anonym", False),
+    ]
+    await alice.disconnect()
+    await bob.disconnect()

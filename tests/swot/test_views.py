@@ -101,3 +101,87 @@ def test_demo_loader_is_idempotent(municipality, facilitator):
     assert board.cards.count() == sum(len(v) for v in HERTEN_FACTORS.values()) == 19
     board.refresh_from_db()
     assert board.seq == 19
+
+
+def test_history_shows_what_the_visitor_may_see(client, board, fac, part, guest, viewer, facilitator):
+    # Given a face-down board with anonymous votes, a participant's secret card and a vote on it
+    services.board_update_settings(board_id=board.pk, actor=fac, hide_while_collecting=True)
+    secret = card(part, "W", "Geheimer Text des Kämmerers")
+    services.card_update(
+        board_id=board.pk, actor=part, card_id=secret.pk, expected_version=1, text="Neu geheim"
+    )
+    url = f"/kommunen/musterstadt/swot/boards/{board.pk}/verlauf/"
+    # Then a viewer sees neither the text nor the earlier text
+    client.force_login(viewer)
+    html = client.get(url).content.decode()
+    assert "Geheimer Text" not in html and "Neu geheim" not in html and "verdeckt" in html
+    # Nor does a guest (by their cookie)
+    client.logout()
+    from swot.access import guest_token
+
+    client.cookies[guest_cookie_name(board.pk)] = guest_token(guest.participant)
+    html = client.get(url).content.decode()
+    assert "Geheimer Text" not in html and "Neu geheim" not in html
+    # The facilitator does
+    client.cookies.clear()
+    client.force_login(facilitator)
+    html = client.get(url).content.decode()
+    assert "Neu geheim" in html and "Geheimer Text" in html
+
+
+def test_history_does_not_name_voters_on_anonymous_vote_boards(client, board, fac, part, viewer):
+    c = card(fac, "S", "Schlosspark")
+    services.board_set_phase(board_id=board.pk, actor=fac, phase="vote")
+    services.vote_cast(board_id=board.pk, actor=part, card_id=c.pk)
+    client.force_login(viewer)
+    html = client.get(f"/kommunen/musterstadt/swot/boards/{board.pk}/verlauf/").content.decode()
+    assert "vote.cast" in html and "Karl Kämmerer" not in html
+
+
+def test_deleted_face_down_cards_stay_hidden_in_the_history(client, board, fac, part, viewer):
+    services.board_update_settings(board_id=board.pk, actor=fac, hide_while_collecting=True)
+    c = card(part, "T", "Gelöschter geheimer Text")
+    services.card_delete(board_id=board.pk, actor=part, card_id=c.pk)
+    client.force_login(viewer)
+    html = client.get(f"/kommunen/musterstadt/swot/boards/{board.pk}/verlauf/").content.decode()
+    assert "Gelöschter geheimer Text" not in html
+
+
+def test_csv_export_neutralises_formulas(client, board, guest, participant_user):
+    card(guest, "S", '=HYPERLINK("http://evil.example","klick")')
+    card(guest, "W", "+1+2")
+    card(guest, "O", "@SUM(A1)")
+    client.force_login(participant_user)
+    text = client.get(f"/kommunen/musterstadt/swot/boards/{board.pk}/export/csv/").content.decode("utf-8-sig")
+    import csv
+    import io
+
+    cells = [cell for row in csv.reader(io.StringIO(text), delimiter=";") for cell in row]
+    assert (
+        '\'=HYPERLINK("http://evil.example","klick")' in cells and "'+1+2" in cells and "'@SUM(A1)" in cells
+    )
+    assert not [c for c in cells if c[:1] in ("=", "+", "@")]
+
+
+def test_binary_exports_belong_to_their_requester(
+    client, board, facilitator, viewer, participant_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    from core.models import Job
+    from swot import exports
+
+    def render(html, fmt, target):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(b"%PDF-1.4 as the facilitator saw it")
+
+    monkeypatch.setattr(exports, "render_binary", render)
+    client.force_login(facilitator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/kommunen/musterstadt/swot/boards/{board.pk}/export/pdf/")
+    job = Job.objects.get(kind="swot.export")
+    assert response.status_code == 302 and job.status == Job.Status.SUCCEEDED, job.message
+    base = f"/kommunen/musterstadt/swot/boards/{board.pk}/export"
+    assert client.get(f"{base}/datei/{job.pk}/").status_code == 200
+    for other in (viewer, participant_user):
+        client.force_login(other)
+        assert client.get(f"{base}/auftrag/{job.pk}/").status_code == 404
+        assert client.get(f"{base}/datei/{job.pk}/").status_code == 404

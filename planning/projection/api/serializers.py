@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from core.api.fields import LocalizedFloatField
 from finance import selectors as finance_selectors
 from finance.models import BudgetVersion
 from planning.models import PopulationSeries, Scenario
@@ -19,7 +20,7 @@ class ScenarioSerializer(serializers.ModelSerializer):
     population = serializers.PrimaryKeyRelatedField(queryset=PopulationSeries.objects.none(), allow_null=True)
     base_year = serializers.IntegerField(required=False, min_value=1990, max_value=2100)
     revenue_growth = serializers.DictField(
-        child=serializers.FloatField(min_value=-0.5, max_value=1), required=False
+        child=LocalizedFloatField(min_value=-0.5, max_value=1), required=False
     )
     revision = serializers.IntegerField(
         required=False,

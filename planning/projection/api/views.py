@@ -58,7 +58,9 @@ class ScenarioListView(_ScenarioView, generics.ListCreateAPIView):
     def perform_create(self, serializer):
         try:
             values = {k: v for k, v in serializer.validated_data.items() if k != "revision"}
-            serializer.instance = services.scenario_create(municipality=self.municipality, **values)
+            serializer.instance = services.scenario_create(
+                municipality=self.municipality, actor=self.request.user, **values
+            )
         except services.ScenarioConflict:
             raise  # answered by post() as 409 with the scenario that won
         except services.ProjectionError as exc:
@@ -89,7 +91,7 @@ class ScenarioDetailView(_ScenarioView, generics.RetrieveUpdateDestroyAPIView):
         expected = values.pop("revision", None)
         try:
             serializer.instance = services.scenario_update(
-                scenario=serializer.instance, expected_revision=expected, **values
+                scenario=serializer.instance, expected_revision=expected, actor=self.request.user, **values
             )
         except services.ScenarioConflict:
             raise  # answered by update() as 409
@@ -97,7 +99,7 @@ class ScenarioDetailView(_ScenarioView, generics.RetrieveUpdateDestroyAPIView):
             raise ValidationError({"detail": str(exc)}) from exc
 
     def perform_destroy(self, instance):
-        services.scenario_delete(scenario=instance)
+        services.scenario_delete(scenario=instance, actor=self.request.user)
 
 
 class ScenarioRunView(_MunicipalityView, APIView):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models as django_models
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import serializers
 
-from core.api.fields import bounded_float, bounded_int, year_field
+from core.api.fields import LocalizedDecimalField, LocalizedFloatField, bounded_float, bounded_int, year_field
 from core.api.serializers import JobSerializer
 from planning.engine.stress import PRESETS
 from planning.resilience import selectors, services
@@ -22,7 +23,13 @@ from planning.resilience.models import BalanceSheet, ResilienceRun
 
 
 class BalanceSheetSerializer(serializers.ModelSerializer):
-    """Opening balance sheet of a year; rates as shares (0.025 = 2.5 %)."""
+    """Opening balance sheet of a year; rates as shares (0.025 = 2.5 %). Amounts as JSON numbers or as
+    German text ("107.200.000,00")."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        django_models.DecimalField: LocalizedDecimalField,
+    }
 
     total_equity = serializers.DecimalField(max_digits=17, decimal_places=2, read_only=True)
     revision = serializers.IntegerField(
@@ -52,7 +59,7 @@ class ShockSerializer(serializers.Serializer):
     years = serializers.ListField(child=year_field(), required=False, max_length=100)
     year_offset = bounded_int(required=False, min_value=0, max_value=100)
     duration = bounded_int(required=False, allow_null=True, min_value=1, max_value=100)
-    share = serializers.FloatField(required=False, min_value=0, max_value=1)
+    share = LocalizedFloatField(required=False, min_value=0, max_value=1)
     label = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
     _PERCENT_RANGE = (-100.0, 1000.0)

@@ -194,3 +194,27 @@ def test_projection_overrides_and_defaults(municipality):
 def test_projection_without_population_fails(municipality):
     with pytest.raises(ValueError):
         population_project(municipality=municipality)
+
+
+def test_movements_upload_shows_a_preview_and_stores_only_on_confirmation(client, municipality, planner):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(planner)
+    url = reverse("planning:population-movements-import", kwargs={"slug": municipality.slug})
+    path = real("reilingen_birth_death.csv")
+    # Given births and deaths stored for the same years
+    movements_import(municipality=municipality, source=path)
+    PopulationMovement.objects.filter(year=2024).update(births=1)
+
+    # When the file is uploaded, the page previews it and names the years it replaces; nothing changes yet
+    response = client.post(url, {"file": SimpleUploadedFile(path.name, path.read_bytes())})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Vorschau" in html and "2024" in html and "ersetzt" in html
+    assert PopulationMovement.objects.get(year=2024).births == 1
+
+    # Then only "Übernehmen" stores it
+    assert client.post(url, {"confirm": "1"}).status_code == 302
+    assert PopulationMovement.objects.get(year=2024).births == 71
+    # ... and a second confirmation without a new upload is refused with a message, not a 500
+    assert client.post(url, {"confirm": "1"}, follow=True).status_code == 200

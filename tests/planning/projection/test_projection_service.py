@@ -217,7 +217,7 @@ def test_batch_computes_every_scenario_and_reports_progress(municipality):
 
 
 def test_odd_product_codes_survive_the_store(municipality):
-    # COPY text format needs backslash, tab and newline escaped (PostgreSQL); bulk_create elsewhere
+    # binary COPY carries any text as is (PostgreSQL); bulk_create elsewhere
     odd = "A\\B\tC"
     version = budget_version(municipality, [(odd, "5211", 2024, "plan", "10.00"), *HAND_LINES[:1]])
     series = population_variant(municipality, YEARS, COUNTS)

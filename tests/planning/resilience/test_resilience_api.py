@@ -127,6 +127,17 @@ def test_balance_sheet_crud(api_client, planner, municipality):
     assert api_client.get(f"{BASE}/balance-sheets/2024/").status_code == 404
 
 
+def test_balance_sheet_api_takes_german_amount_strings(api_client, planner, municipality):
+    api_client.force_authenticate(planner)
+    body = {"year": 2024, "general_reserve": "690.000.000", "equalisation_reserve": "107.200.000,50"}
+    created = api_client.post(f"{BASE}/balance-sheets/", body, format="json")
+    assert created.status_code == 201, created.json()
+    assert created.json()["general_reserve"] == "690000000.00"
+    assert created.json()["equalisation_reserve"] == "107200000.50"
+    bad = api_client.post(f"{BASE}/balance-sheets/", {**body, "general_reserve": "1.2.3"}, format="json")
+    assert bad.status_code == 400 and "general_reserve" in bad.json()
+
+
 def test_balance_sheet_put_with_an_old_revision_is_409_and_stores_nothing(api_client, planner, municipality):
     make_balance_sheet(municipality)
     api_client.force_authenticate(planner)

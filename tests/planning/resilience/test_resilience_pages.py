@@ -1,6 +1,7 @@
 """Resilience pages: who may see and do what, and what the pages show."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -236,3 +237,23 @@ def test_balance_sheet_delete(client, planner, municipality):
     url = reverse("planning:balance-sheet-delete", kwargs={"slug": municipality.slug, "year": 2025})
     assert client.post(url).status_code == 302
     assert not BalanceSheet.objects.exists()
+
+
+def test_balance_sheet_rates_are_entered_in_percent(client, planner, municipality):
+    client.force_login(planner)
+    url = reverse("planning:balance-sheet-save", kwargs={"slug": municipality.slug})
+    data = {
+        "year": "2025",
+        "equalisation_reserve": "107.200.000,50",
+        "general_reserve": "85.000",
+        "investment_loans": "1.000.000",
+        "investment_loans_rate": "2,5",
+        "variable_rate_share": "20",
+    }
+    assert client.post(url, data).status_code == 302
+    sheet = BalanceSheet.objects.get(year=2025)
+    assert sheet.general_reserve == Decimal("85000")
+    assert sheet.investment_loans_rate == Decimal("0.025") and sheet.variable_rate_share == Decimal("0.2")
+    page = reverse("planning:balance-sheets", kwargs={"slug": municipality.slug})
+    form_html = client.get(f"{page}?year=2025").content.decode()
+    assert 'value="2,5"' in form_html
