@@ -16,3 +16,5 @@ COPY . .
 RUN useradd --create-home spielraum && mkdir -p var/media staticfiles && chown -R spielraum var staticfiles
 USER spielraum
 EXPOSE 8000
+# The web process: migrate, collectstatic (or stop with a message), uvicorn (WEB_CONCURRENCY processes).
+CMD ["scripts/serve.sh"]

@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 import plotly
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_choice, env_int, env_list, env_str, env_url
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.GermanFirstLocaleMiddleware",
@@ -71,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "core.middleware.BadInputMiddleware",
     "core.error_pages.FriendlyNotFoundMiddleware",
 ]
 
@@ -90,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "core.context_processors.navigation",
+                "django.template.context_processors.csp",
             ],
         },
     }
@@ -155,7 +159,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULE = {
     "fail-stale-jobs": {"task": "core.fail_stale_jobs", "schedule": 300.0},
 }
-JOB_HEARTBEAT_TIMEOUT = env_int("JOB_HEARTBEAT_TIMEOUT", 900, minimum=10)
+# A running job's worker writes a heartbeat every JOB_HEARTBEAT_INTERVAL seconds (a thread beside the job,
+# whatever the job does); a job without one for JOB_HEARTBEAT_TIMEOUT seconds lost its worker and is failed
+# by every worker's periodic sweep, by beat, and when its state is read (docs/security.md, "Jobs").
+JOB_HEARTBEAT_INTERVAL = env_int("JOB_HEARTBEAT_INTERVAL", 15, minimum=1)
+JOB_HEARTBEAT_TIMEOUT = env_int("JOB_HEARTBEAT_TIMEOUT", 120, minimum=10)
+if JOB_HEARTBEAT_TIMEOUT < 3 * JOB_HEARTBEAT_INTERVAL:
+    raise ImproperlyConfigured("JOB_HEARTBEAT_TIMEOUT must be at least 3 x JOB_HEARTBEAT_INTERVAL.")
+JOB_SWEEP_INTERVAL = env_int("JOB_SWEEP_INTERVAL", 60, minimum=5)
 JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3, minimum=1)
 
 if REDIS_URL:
@@ -190,6 +201,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# The client address for the lockout: behind N trusted reverse proxies, the N-th address from the right of
+# X-Forwarded-For (what the outermost proxy saw); 0 = the TCP peer (no proxy). Without this, behind a proxy
+# every client shares the proxy's address and one attacker locks a user out for everyone.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "spielraum@localhost")
@@ -213,6 +229,23 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_AGE = 8 * 3600
 
+# Content-Security-Policy (Django's own middleware): scripts only from this site or inline with the
+# per-request nonce ({{ csp_nonce }}); styles also inline, because plotly.js and htmx set style attributes
+# and inject style elements at run time. No CDN anywhere.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:"],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],  # includes ws(s):// of the same host in current browsers
+    "worker-src": [CSP.SELF, "blob:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
 # --- Internationalisation: German first, English second -----------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("English"))]
@@ -224,7 +257,7 @@ USE_THOUSAND_SEPARATOR = True
 
 # --- Static files: everything from the repo or installed packages, never a CDN ----------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("plotly", Path(plotly.__file__).parent / "package_data"),
@@ -243,6 +276,8 @@ MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_MB", 200, minimum=1) * 1024 * 1024
+# Bodies beyond these are refused with 413 before they are read (core/limits.py): multipart uploads up to
+# MAX_UPLOAD_MB, every other body up to DATA_UPLOAD_MAX_MEMORY_SIZE.
 
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -253,7 +288,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["core.api.filters.MunicipalityFilterBackend"],
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
 }
@@ -281,6 +322,7 @@ LOGGING = {
     "loggers": {
         "django.request": {"level": "ERROR"},
         "daphne": {"level": "WARNING"},
+        "uvicorn.access": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
     },
 }

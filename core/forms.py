@@ -3,6 +3,11 @@
 ``NumberField`` replaces ``forms.DecimalField(localize=True)`` (which reads "85.000" as 85 and refuses
 "85.000,50"); ``PercentField`` takes percent like every form ("2,5") and hands the service a fraction
 (0.025); ``year_choices`` gives year dropdowns without thousands separators ("2025", not "2.025").
+
+The counterpart of ``core.api.fields``: Django's number fields refuse NaN and Infinity, but without bounds
+they accept ``1e308`` and 30-digit integers, which overflow ``Decimal`` columns and give nonsense
+projections. ``bounded_decimal``/``bounded_int`` take the bounds as required keywords (German input:
+``bounded_decimal`` is a ``NumberField``).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Municipality, Role
 from core.numbers import NumberFormatError, format_number, parse_decimal
+from core.params import ID_MAX
 
 HUNDRED = Decimal(100)
 
@@ -106,6 +112,26 @@ class PercentField(NumberField):
 
     def has_changed(self, initial: Any, data: Any) -> bool:
         return super().has_changed(self.prepare_value(initial), data)
+
+
+def bounded_decimal(
+    *, min_value: Decimal | int | str, max_value: Decimal | int | str, **kwargs
+) -> NumberField:
+    """A decimal within ``min_value..max_value``, typed the German way ("85.000,50")."""
+    return NumberField(min_value=Decimal(min_value), max_value=Decimal(max_value), **kwargs)
+
+
+def bounded_int(*, min_value: int, max_value: int, **kwargs) -> forms.IntegerField:
+    return forms.IntegerField(min_value=min_value, max_value=max_value, **kwargs)
+
+
+def revision_field() -> forms.IntegerField:
+    """The revision an editor started from (hidden); 0 = "I saw none" (a new object)."""
+    return forms.IntegerField(required=False, min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput)
+
+
+def id_field(**kwargs) -> forms.IntegerField:
+    return forms.IntegerField(min_value=1, max_value=ID_MAX, **kwargs)
 
 
 def year_choices(years, *, empty: str | None = None) -> list[tuple[str, str]]:

@@ -26,6 +26,8 @@ bar moves on a laptop too); ``eager`` runs it at once (tests).
 from __future__ import annotations
 
 import logging
+import threading
+import time
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -227,6 +229,7 @@ def job_task(name: str, *, time_limit: int = 1800, max_retries: int = 3) -> Call
                 return None
             job_publish(job)
             ctx = JobContext(job)
+            heartbeat = None if self.request.is_eager else _Heartbeat(job.pk)
             try:
                 result = fn(ctx, **job.params) or {}
             except JobError as exc:
@@ -264,6 +267,9 @@ def job_task(name: str, *, time_limit: int = 1800, max_retries: int = 3) -> Call
                 )
             else:
                 _finish(job, Job.Status.SUCCEEDED, result=result)
+            finally:
+                if heartbeat is not None:
+                    heartbeat.stop()
             return job_id
 
         run.job_function = fn
@@ -274,6 +280,66 @@ def job_task(name: str, *, time_limit: int = 1800, max_retries: int = 3) -> Call
         return run
 
     return decorator
+
+
+class _Heartbeat:
+    """Writes the running job's ``heartbeat_at`` every ``JOB_HEARTBEAT_INTERVAL`` seconds from a thread.
+
+    Whatever the job function does (a long numpy call that reports no progress), the row shows that its
+    process is alive; when the whole worker dies, the heartbeats stop, and after ``JOB_HEARTBEAT_TIMEOUT``
+    any sweep (each worker's, beat's, or a read of the job) fails it with a message.
+    """
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"job-heartbeat-{job_id}", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            while not self._stopped.wait(settings.JOB_HEARTBEAT_INTERVAL):
+                try:
+                    Job.objects.filter(pk=self.job_id, status=Job.Status.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except Exception:  # a missed beat is harmless; the next one retries
+                    logger.warning("Heartbeat of job %s not written", self.job_id, exc_info=True)
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join(timeout=5)
+
+
+_sweeper_started = False
+
+
+def jobs_sweeper_start() -> None:
+    """In a worker process: fail stale jobs now and every ``JOB_SWEEP_INTERVAL`` seconds (a thread).
+
+    So a job whose whole worker died ends within ``JOB_HEARTBEAT_TIMEOUT + JOB_SWEEP_INTERVAL`` seconds as
+    soon as any worker runs, with or without Celery beat (config/celery.py starts it on ``worker_ready``).
+    """
+    global _sweeper_started
+    if _sweeper_started:
+        return
+    _sweeper_started = True
+
+    def sweep_forever() -> None:
+        while True:
+            try:
+                failed = jobs_fail_stale()
+                if failed:
+                    logger.warning("Failed %d job(s) whose worker stopped", failed)
+            except Exception:
+                logger.warning("Sweep of stale jobs failed", exc_info=True)
+            finally:
+                connection.close()
+            time.sleep(settings.JOB_SWEEP_INTERVAL)
+
+    threading.Thread(target=sweep_forever, name="job-sweeper", daemon=True).start()
 
 
 def jobs_fail_stale(*, now=None, timeout: int | None = None) -> int:

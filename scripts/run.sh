@@ -22,4 +22,7 @@ cat <<TXT
   Stop with Ctrl+C.
 
 TXT
-exec "$VENV/bin/daphne" -b "$HOST" -p "$PORT" config.asgi:application
+# uvicorn streams request bodies (the body limit needs it, docs/security.md); WEB_CONCURRENCY processes.
+# The embedded default (SQLite, jobs in a thread of the web process) needs one process.
+exec "$VENV/bin/uvicorn" config.asgi:application --host "$HOST" --port "$PORT" \
+  --workers "${WEB_CONCURRENCY:-1}" --ws websockets-sansio --ws-max-size 1048576 --log-level warning

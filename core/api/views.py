@@ -13,6 +13,7 @@ from core.api.serializers import (
     MembershipSerializer,
     MunicipalitySerializer,
 )
+from core.jobs import job_registered_kinds, jobs_fail_stale
 from core.models import Job, Membership
 from core.permissions import Capability, MunicipalityAccess, municipality_for, visible_municipalities
 from core.services import selftest_start
@@ -61,8 +62,13 @@ class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
+def _job_kinds() -> list[tuple[str, str]]:
+    return [(kind, kind) for kind in sorted(job_registered_kinds())]
+
+
 class JobFilter(filters.FilterSet):
     municipality = filters.CharFilter(field_name="municipality__slug")
+    kind = filters.ChoiceFilter(choices=_job_kinds)  # an unknown kind is a 400, not an empty list
 
     class Meta:
         model = Job
@@ -74,6 +80,13 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
 
     serializer_class = JobSerializer
     filterset_class = JobFilter
+
+    def retrieve(self, request, *args, **kwargs):
+        # a poll of a job whose worker died ends it here too, whether or not a worker or beat sweeps
+        job = self.get_object()
+        if job.status == Job.Status.RUNNING and jobs_fail_stale() > 0:
+            job.refresh_from_db()
+        return Response(self.get_serializer(job).data)
 
     def get_queryset(self):
         return (

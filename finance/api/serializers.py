@@ -44,7 +44,9 @@ class BudgetDatasetSerializer(serializers.ModelSerializer):
 
 class BudgetVersionSerializer(serializers.ModelSerializer):
     dataset = serializers.CharField(source="dataset.name", read_only=True)
-    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True, default=None)
+    uploaded_by = serializers.CharField(
+        source="uploaded_by.username", read_only=True, default=None, allow_null=True
+    )
     lines = serializers.IntegerField(source="line_count", read_only=True)
 
     class Meta:
@@ -170,7 +172,7 @@ class PreviewRequestSerializer(serializers.Serializer):
 
 
 class BudgetUploadSerializer(serializers.ModelSerializer):
-    job = JobSerializer(read_only=True)
+    job = JobSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = BudgetUpload

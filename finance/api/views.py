@@ -15,6 +15,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.fields import query_id
 from core.api.serializers import JobSerializer
 from core.permissions import Capability
 from core.permissions import MunicipalityScoped as BaseMunicipalityScoped
@@ -124,11 +125,9 @@ class LineViewSet(MunicipalityScoped, mixins.ListModelMixin, viewsets.GenericVie
     def get_queryset(self):
         if self.schema_only:
             return BudgetLine.objects.none()
-        requested = self.request.query_params.get("version")
-        if requested:
-            version = get_object_or_404(
-                BudgetVersion, pk=requested if requested.isdigit() else 0, municipality=self.municipality
-            )
+        requested = query_id(self.request, "version")
+        if requested is not None:
+            version = get_object_or_404(BudgetVersion, pk=requested, municipality=self.municipality)
         else:
             version = selectors.default_version(
                 list(BudgetVersion.objects.filter(municipality=self.municipality))

@@ -7,14 +7,17 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import NumberField
+from core.files import MaxFileSize
+from core.forms import NumberField, bounded_decimal
 from planning.engine.population import (
     AgeBand,
 )
 
 
 class PopulationImportForm(forms.Form):
-    file = forms.FileField(label=_("Datei (GENESIS 12411-0012 oder CSV Jahr;Altersgruppe;Anzahl)"))
+    file = forms.FileField(
+        label=_("Datei (GENESIS 12411-0012 oder CSV Jahr;Altersgruppe;Anzahl)"), validators=[MaxFileSize()]
+    )
     variant = forms.CharField(
         label=_("Variante einer amtlichen Vorausberechnung"),
         required=False,
@@ -24,7 +27,10 @@ class PopulationImportForm(forms.Form):
 
 
 class MovementsImportForm(forms.Form):
-    file = forms.FileField(label=_("Datei (Geburten/Sterbefälle/Wanderungen oder Zu-/Fortzüge nach Alter)"))
+    file = forms.FileField(
+        label=_("Datei (Geburten/Sterbefälle/Wanderungen oder Zu-/Fortzüge nach Alter)"),
+        validators=[MaxFileSize()],
+    )
 
 
 class PopulationEntryForm(forms.Form):
@@ -55,10 +61,13 @@ class PopulationProjectForm(forms.Form):
         required=False,
         initial=True,
     )
-    fertility_factor = NumberField(
-        label=_("Geburtenfaktor (1 = Bundesdurchschnitt)"), required=False, min_value=0
+    # the same plausible ranges as the API (planning/population/api/serializers.py, issue 14 item 8)
+    fertility_factor = bounded_decimal(
+        label=_("Geburtenfaktor (1 = Bundesdurchschnitt)"), required=False, min_value="0.1", max_value=5
     )
-    mortality_factor = NumberField(
-        label=_("Sterblichkeitsfaktor (1 = Bundesdurchschnitt)"), required=False, min_value=0
+    mortality_factor = bounded_decimal(
+        label=_("Sterblichkeitsfaktor (1 = Bundesdurchschnitt)"), required=False, min_value="0.1", max_value=5
     )
-    net_migration = NumberField(label=_("Wanderungssaldo je Jahr (Personen)"), required=False)
+    net_migration = bounded_decimal(
+        label=_("Wanderungssaldo je Jahr (Personen)"), required=False, min_value=-100_000, max_value=100_000
+    )

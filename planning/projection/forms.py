@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import NumberField
+from core.forms import NumberField, revision_field
 from core.numbers import NumberFormatError, parse_decimal
 from finance import selectors as finance_selectors
 from planning.engine.population import (
@@ -70,7 +70,7 @@ def format_mapping(mapping: dict[str, Any] | None, *, percent: bool = True) -> s
 
 class ScenarioForm(forms.Form):
     # The revision the editor started from (edit form only; see services.scenario_update).
-    revision = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    revision = revision_field()
     name = forms.CharField(label=_("Name"), max_length=120)
     description = forms.CharField(
         label=_("Beschreibung"), required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -113,10 +113,16 @@ def scenario_create(*, municipality: Municipality, name: str, actor=None, **valu
         )
     if values.get("base_year") is None:
         raise ProjectionError(_("Bitte ein Basisjahr angeben."))
-    with transaction.atomic():
-        scenario = Scenario.objects.create(municipality=municipality, name=name, **values)
-        audit.record(action="scenario.created", municipality=municipality, actor=actor, target=scenario)
-        return scenario
+    try:
+        with transaction.atomic():
+            scenario = Scenario.objects.create(municipality=municipality, name=name, **values)
+            audit.record(action="scenario.created", municipality=municipality, actor=actor, target=scenario)
+            return scenario
+    except IntegrityError:  # created concurrently under the same name: the other one won
+        current = Scenario.objects.filter(municipality=municipality, name=name).first()
+        if current is None:
+            raise
+        raise ScenarioConflict(current) from None
 
 
 def scenario_update(

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.models import Job
+from core.params import optional, parse_id
 from core.permissions import Capability, municipality_required
 from core.templatetags.spielraum import lang
 from finance.vocabulary import product_area_name
@@ -147,8 +148,9 @@ def _detail_url(scenario: Scenario, job: Job | None = None) -> str:
 def scenario_detail(request, municipality, scenario_id: int):
     scenario = _scenario(municipality, scenario_id)
     job = None
-    if request.GET.get("job", "").isdigit():
-        job = Job.objects.filter(pk=int(request.GET["job"]), municipality=municipality).first()
+    job_id = optional(parse_id, request.GET.get("job"))
+    if job_id is not None:
+        job = Job.objects.filter(pk=job_id, municipality=municipality).first()
     years = sel.projection_years(scenario)
     drivers = sel.scenario_drivers(scenario)
     land = municipality.land
@@ -245,7 +247,7 @@ def scenario_export(request, municipality, scenario_id: int, fmt: str):
 @municipality_required()
 def projection_compare(request, municipality):
     scenarios = list(sel.scenarios_of(municipality))
-    chosen_ids = [int(v) for v in request.GET.getlist("s") if v.isdigit()]
+    chosen_ids = [i for i in (optional(parse_id, v) for v in request.GET.getlist("s")) if i is not None]
     chosen = [s for s in scenarios if s.pk in chosen_ids] or [s for s in scenarios if s.computed_at][:2]
     comparison = sel.scenarios_comparison(chosen) if chosen else {"years": [], "rows": []}
     return render(
@@ -331,8 +333,9 @@ def projection_profile_delete(request, municipality, profile_id: int):
 def room_index(request, municipality):
     scenarios = list(sel.scenarios_of(municipality).computed())
     chosen = None
-    if request.GET.get("scenario", "").isdigit():
-        chosen = next((s for s in scenarios if s.pk == int(request.GET["scenario"])), None)
+    scenario_id = optional(parse_id, request.GET.get("scenario"))
+    if scenario_id is not None:
+        chosen = next((s for s in scenarios if s.pk == scenario_id), None)
     chosen = chosen or (scenarios[0] if scenarios else None)
     room = sel.room_to_act(municipality, chosen)
     total_today = sum((v["today"] for v in room["totals"].values()), Decimal(0))
@@ -394,5 +397,5 @@ def room_task_type(request, municipality):
     else:
         messages.error(request, _("Bitte Ebene, Schlüssel und Aufgabenart angeben."))
     url = reverse("planning:room-index", kwargs={"slug": municipality.slug})
-    scenario = request.POST.get("scenario", "")
-    return redirect(f"{url}?scenario={scenario}" if scenario.isdigit() else url)
+    scenario_id = optional(parse_id, request.POST.get("scenario"))
+    return redirect(f"{url}?scenario={scenario_id}" if scenario_id is not None else url)

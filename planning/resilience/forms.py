@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.forms import NumberField, PercentField, year_choices
+from core.forms import NumberField, PercentField, bounded_decimal, revision_field, year_choices
 from planning.resilience import selectors as selectors
 from planning.resilience import services as services
 from planning.resilience.models import BalanceSheet
@@ -20,7 +20,7 @@ class BalanceSheetForm(forms.ModelForm):
     """Opening balance sheet of one year; German number input (1.234.567,89), rates in percent (2,5)."""
 
     # The revision of the stored sheet the editor started from (see services.balance_sheet_set).
-    revision = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    revision = revision_field()
 
     class Meta:
         model = BalanceSheet
@@ -56,7 +56,8 @@ class ShockForm(forms.Form):
     ]
     shock_group = forms.ChoiceField(label=gettext_lazy("Gruppe"))
     shock_kind = forms.ChoiceField(label=gettext_lazy("Art"), choices=KINDS)
-    shock_value = NumberField(label=gettext_lazy("Wert"))
+    # percent (points) or EUR per year, as the API's ShockSerializer
+    shock_value = bounded_decimal(label=gettext_lazy("Wert"), min_value=-(10**12), max_value=10**12)
     shock_year = forms.TypedChoiceField(label=gettext_lazy("ab Jahr"), coerce=int)
     shock_duration = forms.IntegerField(
         label=gettext_lazy("Dauer (Jahre)"), min_value=1, max_value=30, initial=1
@@ -85,7 +86,9 @@ class RunForm(forms.Form):
     paths = forms.IntegerField(
         label=gettext_lazy("Pfade"), min_value=100, max_value=services.MAX_PATHS, initial=10_000
     )
-    seed = forms.IntegerField(label=gettext_lazy("Startwert (Seed)"), min_value=0, initial=1)
+    seed = forms.IntegerField(
+        label=gettext_lazy("Startwert (Seed)"), min_value=0, max_value=services.MAX_SEED, initial=1
+    )
     version = forms.CharField(required=False, widget=forms.HiddenInput)
     scenario = forms.CharField(required=False, widget=forms.HiddenInput)
     stress = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -8,6 +8,7 @@ decimal strings in EUR, probabilities as floats.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import unicodedata
@@ -19,10 +20,11 @@ from typing import IO, Any
 
 import numpy as np
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from core.files import ArchiveLimits, ArchiveRejected, check_xlsx
 from core.imports import ImportOutcome
 from core.jobs import job_start
 from core.models import Municipality
@@ -169,7 +171,13 @@ def balance_sheet_set(
     sheet.source = source
     sheet.updated_by = user if getattr(user, "is_authenticated", False) else None
     sheet.full_clean()
-    sheet.save()
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent create of the same year is a conflict
+            sheet.save()
+    except IntegrityError:
+        if not created:
+            raise
+        raise BalanceSheetConflict(BalanceSheet.objects.get(municipality=municipality, year=year)) from None
     sheet.refresh_from_db()  # values as stored (rounded to the field's decimal places)
     return sheet, created
 
@@ -234,6 +242,9 @@ class BalanceImportOutcome(ImportOutcome):
         return {"status": self.status, "years": self.years, "errors": self.errors}
 
 
+BALANCE_FILE_LIMITS = ArchiveLimits(max_entry_bytes=20 * 2**20, max_total_bytes=40 * 2**20, max_rows=1_000)
+
+
 def balance_sheets_import(
     *,
     municipality: Municipality,
@@ -251,6 +262,11 @@ def balance_sheets_import(
     errors: list[str] = []
     parsed: dict[int, dict[str, Decimal | None]] = {}
     try:
+        # one row per year: a few dozen rows; refuse archives that would expand to more before parsing
+        check_xlsx(source, limits=BALANCE_FILE_LIMITS)
+    except ArchiveRejected as exc:
+        return BalanceImportOutcome(status="rejected", errors=[str(exc)])
+    try:
         with open_table(source) as table:
             columns = [_ALIAS_TO_FIELD.get(_header_key(h)) for h in table.header]
             for header, name in zip(table.header, columns, strict=True):
@@ -259,7 +275,13 @@ def balance_sheets_import(
             for required in ("year", *REQUIRED_FIELDS):
                 if required not in columns:
                     errors.append(_("Spalte „%(f)s“ fehlt") % {"f": _HEADER_ALIASES[required][0]})
-            rows = list(table.rows())
+            rows = list(itertools.islice(table.rows(), BALANCE_FILE_LIMITS.max_rows + 1))
+            if len(rows) > BALANCE_FILE_LIMITS.max_rows:
+                errors.append(
+                    _("Die Datei hat mehr als %(n)d Zeilen; eine Zeile je Jahr wird erwartet.")
+                    % {"n": BALANCE_FILE_LIMITS.max_rows}
+                )
+                rows = []
             convention = detect_decimal_convention(
                 (c for _line, cells in rows for c in cells if isinstance(c, str)), table.info.delimiter
             )[0]

@@ -22,6 +22,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.downloads import safe_text
+from core.files import MaxFileSize
+from core.params import optional, parse_year
 from core.permissions import Capability, can, municipality_required
 from core.templatetags.spielraum import lang
 from planning.engine.resilience import TRIGGER_ORDER
@@ -283,11 +285,10 @@ def resilience_indicators(request, municipality):
 @municipality_required()
 def resilience_comparison(request, municipality):
     phase = request.GET.get("phase") if request.GET.get("phase") in ("plan", "actual") else "plan"
-    year = request.GET.get("year")
     table = indicator_selectors.comparison_table(
         user=request.user,
         municipality=municipality,
-        year=int(year) if year and year.isdigit() else None,
+        year=optional(parse_year, request.GET.get("year")),
         phase=phase,
         metric=request.GET.get("metric", ""),
     )
@@ -323,11 +324,11 @@ def _balance_page(request, municipality, form: BalanceSheetForm | None, status: 
 
 @municipality_required()
 def balance_sheets(request, municipality):
-    year = request.GET.get("year")
+    year = optional(parse_year, request.GET.get("year"))
     form = None
-    if year and year.isdigit() and can(request.user, municipality, Capability.PLAN):
-        sheet = selectors.balance_sheets_of(municipality).filter(year=int(year)).first()
-        form = BalanceSheetForm(instance=sheet, initial={"year": int(year)})
+    if year is not None and can(request.user, municipality, Capability.PLAN):
+        sheet = selectors.balance_sheets_of(municipality).filter(year=year).first()
+        form = BalanceSheetForm(instance=sheet, initial={"year": year})
     return _balance_page(request, municipality, form)
 
 
@@ -373,6 +374,11 @@ def balance_sheet_import(request, municipality):
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Bitte eine CSV- oder XLSX-Datei auswählen."))
+        return redirect("planning:balance-sheets", slug=municipality.slug)
+    try:
+        MaxFileSize()(upload)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
         return redirect("planning:balance-sheets", slug=municipality.slug)
     outcome = services.balance_sheets_import(
         municipality=municipality, source=upload.read(), user=request.user

@@ -13,6 +13,7 @@ from rest_framework.decorators import (
     permission_classes,
     throttle_classes,
 )
+from rest_framework.exceptions import ParseError
 from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -61,12 +62,19 @@ def _error(exc: BoardError, actor: Actor | None = None, board: Board | None = No
 
 
 def _body(request) -> dict:
-    """The request's JSON object; a form body, a list or a scalar is ``invalid`` (400), never a 500."""
-    if isinstance(request.data, QueryDict) or not isinstance(request.data, dict):
+    """The request's JSON object; a form body, a list or a scalar is ``invalid`` (400), never a 500.
+
+    JSON the strict parser refuses (NaN, NUL characters, deep nesting: ``core.api.parsers``) is
+    ``invalid`` too, in the protocol's error shape."""
+    try:
+        data = request.data
+    except ParseError as exc:
+        raise BoardError(BoardError.INVALID, str(exc.detail)) from None
+    if isinstance(data, QueryDict) or not isinstance(data, dict):
         raise BoardError(
             BoardError.INVALID, _("Erwartet wird ein JSON-Objekt (Content-Type: application/json).")
         )
-    return dict(request.data)
+    return dict(data)
 
 
 class BoardViewSet(

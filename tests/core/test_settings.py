@@ -63,3 +63,27 @@ def test_production_mode_refuses_to_start_without_secret(tmp_path):
     result = _manage("check", SPIELRAUM_MODE="production", SECRET_KEY="", SPIELRAUM_VAR_DIR=str(tmp_path))
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_server_refuses_to_start_without_collected_static_files(tmp_path):
+    # Given production settings and an empty STATIC_ROOT; when the ASGI application is loaded
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(
+        SPIELRAUM_MODE="production", SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.org",
+        STATIC_ROOT=str(tmp_path / "static"), SPIELRAUM_VAR_DIR=str(tmp_path),
+    )  # fmt: skip
+    run = subprocess.run(
+        [sys.executable, "-c", "import config.asgi"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    # Then it stops with a message that says what to do (instead of answering 500 on every page)
+    assert run.returncode != 0
+    assert "collectstatic" in run.stderr
+    # and after collectstatic it starts
+    collect = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+    )
+    assert collect.returncode == 0, collect.stderr
+    assert subprocess.run([sys.executable, "-c", "import config.asgi"], cwd=ROOT, env=env).returncode == 0

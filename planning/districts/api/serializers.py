@@ -11,7 +11,7 @@ from planning.districts.models import Indicator, Offer, SocialIndexValue
 class DistrictSerializer(serializers.ModelSerializer):
     """A district with its cached map data; the boundary only in the detail (``geometry``)."""
 
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = District

@@ -13,15 +13,19 @@ from planning.projection import services
 
 
 class ScenarioSerializer(serializers.ModelSerializer):
-    budget_version = serializers.PrimaryKeyRelatedField(queryset=BudgetVersion.objects.none())
-    population = serializers.PrimaryKeyRelatedField(queryset=PopulationSeries.objects.none())
+    # null in answers once the version/series was deleted (SET_NULL); required when writing
+    budget_version = serializers.PrimaryKeyRelatedField(
+        queryset=BudgetVersion.objects.none(), allow_null=True
+    )
+    population = serializers.PrimaryKeyRelatedField(queryset=PopulationSeries.objects.none(), allow_null=True)
     base_year = serializers.IntegerField(required=False, min_value=1990, max_value=2100)
     revenue_growth = serializers.DictField(
         child=LocalizedFloatField(min_value=-0.5, max_value=1), required=False
     )
     revision = serializers.IntegerField(
         required=False,
-        min_value=1,
+        min_value=0,
+        max_value=2**31 - 1,
         help_text="Revision the change is based on (from a GET). If the scenario changed since, the "
         "PATCH/PUT is refused with 409 and nothing is stored. Omit it to apply to the current state.",
     )
@@ -40,6 +44,16 @@ class ScenarioSerializer(serializers.ModelSerializer):
             self.fields["population"].queryset = PopulationSeries.objects.for_municipality(
                 municipality
             ).projections()
+
+    def validate_budget_version(self, value):
+        if value is None:
+            raise ValidationError("Bitte eine Haushaltsversion wählen.")
+        return value
+
+    def validate_population(self, value):
+        if value is None:
+            raise ValidationError("Bitte eine Bevölkerungsvariante wählen.")
+        return value
 
     def validate_name(self, value: str) -> str:
         others = Scenario.objects.filter(municipality=self.context["municipality"], name=value)

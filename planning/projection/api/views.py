@@ -43,12 +43,26 @@ class _ScenarioView(_MunicipalityView):
 class ScenarioListView(_ScenarioView, generics.ListCreateAPIView):
     """Scenarios of the municipality; POST creates one (the projection is not started: POST .../run/)."""
 
+    @extend_schema(responses={201: ScenarioSerializer, 409: OpenApiTypes.OBJECT})
+    def post(self, request, *args, **kwargs):
+        try:
+            return self.create(request, *args, **kwargs)
+        except services.ScenarioConflict as exc:  # created concurrently under the same name
+            body = {
+                "detail": str(exc),
+                "current_revision": exc.current.revision,
+                "current": ScenarioSerializer(exc.current, context=self.get_serializer_context()).data,
+            }
+            return Response(body, status=status.HTTP_409_CONFLICT)
+
     def perform_create(self, serializer):
         try:
             values = {k: v for k, v in serializer.validated_data.items() if k != "revision"}
             serializer.instance = services.scenario_create(
                 municipality=self.municipality, actor=self.request.user, **values
             )
+        except services.ScenarioConflict:
+            raise  # answered by post() as 409 with the scenario that won
         except services.ProjectionError as exc:
             raise ValidationError({"detail": str(exc)}) from exc
 

@@ -11,7 +11,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
-from core.api.fields import LocalizedDecimalField, LocalizedFloatField
+from core.api.fields import LocalizedDecimalField, LocalizedFloatField, bounded_float, bounded_int, year_field
 from core.api.serializers import JobSerializer
 from planning.engine.stress import PRESETS
 from planning.resilience import selectors, services
@@ -34,7 +34,8 @@ class BalanceSheetSerializer(serializers.ModelSerializer):
     total_equity = serializers.DecimalField(max_digits=17, decimal_places=2, read_only=True)
     revision = serializers.IntegerField(
         required=False,
-        min_value=1,
+        min_value=0,
+        max_value=2**31 - 1,
         help_text="Revision the change is based on (from a GET). If the sheet changed since, the "
         "PATCH/PUT is refused with 409 and nothing is stored. Omit it to apply to the current state.",
     )
@@ -53,12 +54,23 @@ class ShockSerializer(serializers.Serializer):
         allow_null=True, help_text="NKF account group, e.g. 40 or 53; null = extra expense"
     )
     kind = serializers.ChoiceField(choices=["percent", "growth_pp", "absolute"])
-    value = LocalizedFloatField()
-    years = serializers.ListField(child=serializers.IntegerField(), required=False)
-    year_offset = serializers.IntegerField(required=False, min_value=0)
-    duration = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    # percent and growth_pp in percent (points), absolute in EUR per year (issue 14 item 8)
+    value = bounded_float(min_value=-1e12, max_value=1e12)
+    years = serializers.ListField(child=year_field(), required=False, max_length=100)
+    year_offset = bounded_int(required=False, min_value=0, max_value=100)
+    duration = bounded_int(required=False, allow_null=True, min_value=1, max_value=100)
     share = LocalizedFloatField(required=False, min_value=0, max_value=1)
-    label = serializers.CharField(required=False, allow_blank=True)
+    label = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+    _PERCENT_RANGE = (-100.0, 1000.0)
+
+    def validate(self, attrs):
+        low, high = self._PERCENT_RANGE
+        if attrs["kind"] in ("percent", "growth_pp") and not low <= attrs["value"] <= high:
+            raise serializers.ValidationError(
+                {"value": [f"Für „{attrs['kind']}“ sind {low:g} bis {high:g} Prozent(punkte) möglich."]}
+            )
+        return attrs
 
 
 class ResilienceRunCreateSerializer(serializers.Serializer):
@@ -71,14 +83,16 @@ class ResilienceRunCreateSerializer(serializers.Serializer):
     stress = serializers.ChoiceField(
         choices=[(p.id, p.name_en) for p in PRESETS.values()], required=False, allow_blank=True, default=""
     )
-    stress_params = serializers.DictField(required=False, default=dict)
+    stress_params = serializers.DictField(
+        child=bounded_float(min_value=-1e12, max_value=1e12), required=False, default=dict
+    )
     shocks = ShockSerializer(many=True, required=False, default=list)
     paths = serializers.IntegerField(min_value=0, max_value=services.MAX_PATHS, default=10_000)
     seed = serializers.IntegerField(min_value=0, max_value=services.MAX_SEED, default=0)
 
 
 class ResilienceRunSerializer(serializers.ModelSerializer):
-    job = serializers.PrimaryKeyRelatedField(read_only=True)
+    job = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     # plain text, not an enum: the same choices as Job.status would collide in the schema's enum names
     status = serializers.CharField(read_only=True, help_text="queued, running, succeeded or failed")
 

@@ -22,6 +22,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.fields import query_choice, query_year
+from core.files import MaxFileSize
 from core.permissions import Capability, MunicipalityScoped
 from planning.engine.stress import PRESETS
 from planning.resilience import indicators as indicator_selectors
@@ -54,8 +56,17 @@ def _error(exc: Exception) -> Response:
     return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
 
 
+def _conflict(exc: services.BalanceSheetConflict) -> Response:
+    body = {
+        "detail": str(exc),
+        "current_revision": exc.current.revision,
+        "current": BalanceSheetSerializer(exc.current).data,
+    }
+    return Response(body, status=status.HTTP_409_CONFLICT)
+
+
 class BalanceSheetList(_MunicipalityView, generics.ListAPIView):
-    """Opening balance sheets (GET); POST creates or updates the sheet of ``year`` (201 / 200)."""
+    """Opening balance sheets (GET); POST creates the sheet of ``year`` (201; 409 if it exists)."""
 
     serializer_class = BalanceSheetSerializer
 
@@ -63,7 +74,8 @@ class BalanceSheetList(_MunicipalityView, generics.ListAPIView):
         return selectors.balance_sheets_of(self.municipality)
 
     @extend_schema(
-        request=BalanceSheetSerializer, responses={200: BalanceSheetSerializer, 201: BalanceSheetSerializer}
+        request=BalanceSheetSerializer,
+        responses={201: BalanceSheetSerializer, 409: OpenApiTypes.OBJECT},
     )
     def post(self, request, slug: str):
         serializer = BalanceSheetSerializer(data=request.data)
@@ -75,7 +87,11 @@ class BalanceSheetList(_MunicipalityView, generics.ListAPIView):
                 values=_values(serializer.validated_data),
                 user=request.user,
                 source=BalanceSheet.Source.API,
+                # the list creates: "I saw no sheet of this year" (an existing one is a 409, not overwritten)
+                expected_revision=0,
             )
+        except services.BalanceSheetConflict as exc:
+            return _conflict(exc)
         except (services.ResilienceInputError, DjangoValidationError, ValueError) as exc:
             return _error(exc)
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
@@ -121,8 +137,7 @@ class BalanceSheetDetail(_MunicipalityView, generics.GenericAPIView):
                 expected_revision=serializer.validated_data.get("revision"),
             )
         except services.BalanceSheetConflict as exc:
-            body = {"detail": str(exc), "current_revision": exc.current.revision}
-            return Response(body, status=status.HTTP_409_CONFLICT)
+            return _conflict(exc)
         except services.BalanceSheetDeleted as exc:
             return Response({"detail": str(exc), "current_revision": None}, status=status.HTTP_409_CONFLICT)
         except (services.ResilienceInputError, DjangoValidationError, ValueError) as exc:
@@ -159,6 +174,10 @@ class BalanceSheetImport(_MunicipalityView, APIView):
         upload = request.FILES.get("file")
         if upload is None:
             return Response({"detail": "file is required"}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            MaxFileSize()(upload)
+        except DjangoValidationError as exc:
+            return Response({"file": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
         outcome = services.balance_sheets_import(
             municipality=self.municipality, source=upload.read(), user=request.user
         )
@@ -296,13 +315,11 @@ class Comparison(_MunicipalityView, APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request, slug: str):
-        year = request.query_params.get("year")
-        phase = request.query_params.get("phase")
         table = indicator_selectors.comparison_table(
             user=request.user,
             municipality=self.municipality,
-            year=int(year) if year and year.isdigit() else None,
-            phase=phase if phase in ("plan", "actual") else "plan",
+            year=query_year(request),
+            phase=query_choice(request, "phase", ("plan", "actual"), default="plan"),
             metric=request.query_params.get("metric", ""),
         )
         rows = [

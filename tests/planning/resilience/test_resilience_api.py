@@ -112,7 +112,10 @@ def test_balance_sheet_crud(api_client, planner, municipality):
     created = api_client.post(f"{BASE}/balance-sheets/", body, format="json")
     assert created.status_code == 201
     assert created.json()["total_equity"] == "797200000.00" and created.json()["source"] == "api"
-    assert api_client.post(f"{BASE}/balance-sheets/", body, format="json").status_code == 200
+    # the list only creates: the same year again is a 409 with the stored sheet, nothing overwritten
+    again = api_client.post(f"{BASE}/balance-sheets/", {**body, "general_reserve": "1"}, format="json")
+    assert again.status_code == 409
+    assert again.json()["current"]["general_reserve"] == "690000000.00"
     patched = api_client.patch(f"{BASE}/balance-sheets/2024/", {"liquidity_loans": "5000000"}, format="json")
     assert patched.json()["liquidity_loans"] == "5000000.00"
     assert patched.json()["general_reserve"] == "690000000.00"
@@ -151,7 +154,7 @@ def test_balance_sheet_put_with_an_old_revision_is_409_and_stores_nothing(api_cl
     # Without a revision the change applies to the current state.
     fresh = api_client.patch(detail, {"liquidity_loans": "7000000"}, format="json")
     assert fresh.status_code == 200 and fresh.json()["revision"] == loaded + 2
-    # The list's POST ignores a revision: it creates or updates as before.
+    # The list's POST only creates ("I saw none"): an existing year is a 409 and stays as it is.
     body = {
         "year": 2025,
         "equalisation_reserve": "1",
@@ -159,8 +162,8 @@ def test_balance_sheet_put_with_an_old_revision_is_409_and_stores_nothing(api_cl
         "liquidity_loans": "8000000",
         "revision": 1,
     }
-    assert api_client.post(f"{BASE}/balance-sheets/", body, format="json").status_code == 200
-    assert BalanceSheet.objects.get(year=2025).liquidity_loans == 8_000_000
+    assert api_client.post(f"{BASE}/balance-sheets/", body, format="json").status_code == 409
+    assert BalanceSheet.objects.get(year=2025).liquidity_loans == 7_000_000
 
 
 def test_balance_sheet_import_via_api(api_client, planner, municipality):
