@@ -49,6 +49,7 @@ class PlanningMeasureSerializer(serializers.ModelSerializer):
     revision = serializers.IntegerField(
         required=False,
         min_value=1,
+        max_value=2**31 - 1,
         help_text="Revision the change is based on (from a GET). If the measure changed since, the "
         "PATCH/PUT is refused with 409 and nothing is stored. Omit it to apply to the current state.",
     )
