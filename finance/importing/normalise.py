@@ -282,29 +282,33 @@ class RowReader:
         account = cell_text(cells[idx["account_code"]]) if "account_code" in idx else ""
         return not (account and not account[:1].isdigit() and "direction" not in idx)
 
+    def _row_year(self, line: int, cells: list[Any], read: Any) -> int | None:
+        """The year of a long-layout row from its year or date column (``read`` parses a year cell); None
+        after recording the problem."""
+        idx, header = self.index, self.table.header
+        key = "year" if "year" in idx else "date"
+        raw = cells[idx[key]]
+        year = self.year_cache.get(raw)
+        if year is None:
+            parsed = read(cell_text(raw)) if key == "year" else _read_date_year(raw)
+            year = self._remember_year(raw, parsed)
+        if isinstance(year, str):
+            self.result._add(
+                make_issue(
+                    year, line=line, column=header[idx[key]], value=cell_text(raw), min_year=MIN_YEAR,
+                    max_year=MAX_YEAR,
+                )
+            )
+            return None
+        return year
+
     def _long_year_phase(self, line: int, cells: list[Any], text: Any, reader: Any) -> tuple[int, str] | None:
         """(year, phase) of a long-layout row: the file's phase column or amount header before a default."""
         from .long import read_year
 
         idx, header, add, m = self.index, self.table.header, self.result._add, self.result.mapping
-        if "year" in idx:
-            raw = cells[idx["year"]]
-            year = self.year_cache.get(raw)
-            if year is None:
-                year = self._remember_year(raw, read_year(cell_text(raw)))
-            column = header[idx["year"]]
-        else:
-            raw = cells[idx["date"]]
-            year = self.year_cache.get(raw)
-            if year is None:
-                year = self._remember_year(raw, _read_date_year(raw))
-            column = header[idx["date"]]
-        if isinstance(year, str):
-            add(
-                make_issue(
-                    year, line=line, column=column, value=cell_text(raw), min_year=MIN_YEAR, max_year=MAX_YEAR
-                )
-            )
+        year = self._row_year(line, cells, read_year)
+        if year is None:
             return None
         phase = None
         if "phase" in idx:
@@ -436,24 +440,8 @@ class RowReader:
     def _long_entry(self, line: int, cells: list[Any], text: Any) -> tuple[int, int, str, str] | None:
         """(amount position, year, phase, column) for a long-layout row, or None after an error."""
         idx, header, add = self.index, self.table.header, self.result._add
-        if "year" in idx:
-            raw = cells[idx["year"]]
-            year = self.year_cache.get(raw)
-            if year is None:
-                year = self._remember_year(raw, _read_year(cell_text(raw)))
-            column = header[idx["year"]]
-        else:
-            raw = cells[idx["date"]]
-            year = self.year_cache.get(raw)
-            if year is None:
-                year = self._remember_year(raw, _read_date_year(raw))
-            column = header[idx["date"]]
-        if isinstance(year, str):
-            add(
-                make_issue(
-                    year, line=line, column=column, value=cell_text(raw), min_year=MIN_YEAR, max_year=MAX_YEAR
-                )
-            )
+        year = self._row_year(line, cells, _read_year)
+        if year is None:
             return None
         phase = self.result.mapping.default_phase
         if "phase" in idx:
