@@ -173,17 +173,29 @@ def detail(request, municipality, pk: int):
 @municipality_required(Capability.PLAN)
 def assess(request, municipality, pk: int):
     stakeholder = _stakeholder(municipality, pk)
-    form = AssessmentForm(request.POST)
+    return _submit(
+        request,
+        AssessmentForm(request.POST),
+        lambda data: services.assessment_add(stakeholder=stakeholder, assessor=request.user, **data),
+        done=_("Einschätzung gespeichert."),
+        refused=_("Einschätzung nicht gespeichert: %(errors)s"),
+        to=stakeholder.get_absolute_url() + "#einschaetzungen",
+    )
+
+
+def _submit(request, form, save, *, done: str, refused: str, to: str):
+    """A small form of the stakeholder page: validate, let ``save`` call the service, say how it went
+    (the form's errors or the service's refusal) and go back to the page's section ``to``."""
     if form.is_valid():
         try:
-            services.assessment_add(stakeholder=stakeholder, assessor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            save(form.cleaned_data)
+        except (ValidationError, services.RegistryError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         else:
-            messages.success(request, _("Einschätzung gespeichert."))
+            messages.success(request, done)
     else:
-        messages.error(request, _("Einschätzung nicht gespeichert: %(errors)s") % {"errors": _errors(form)})
-    return redirect(stakeholder.get_absolute_url() + "#einschaetzungen")
+        messages.error(request, refused % {"errors": _errors(form)})
+    return redirect(to)
 
 
 def _errors(form) -> str:
@@ -196,19 +208,14 @@ def _errors(form) -> str:
 @municipality_required(Capability.PLAN)
 def link(request, municipality, pk: int):
     stakeholder = _stakeholder(municipality, pk)
-    form = RelationshipForm(request.POST, stakeholder=stakeholder, personal=True)
-    if form.is_valid():
-        data = form.cleaned_data
-        target = data.pop("target")
-        try:
-            services.relationship_create(source=stakeholder, target=target, **data)
-        except (ValidationError, services.RegistryError) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-        else:
-            messages.success(request, _("Beziehung gespeichert."))
-    else:
-        messages.error(request, _("Beziehung nicht gespeichert: %(errors)s") % {"errors": _errors(form)})
-    return redirect(stakeholder.get_absolute_url() + "#beziehungen")
+    return _submit(
+        request,
+        RelationshipForm(request.POST, stakeholder=stakeholder, personal=True),
+        lambda data: services.relationship_create(source=stakeholder, **data),
+        done=_("Beziehung gespeichert."),
+        refused=_("Beziehung nicht gespeichert: %(errors)s"),
+        to=stakeholder.get_absolute_url() + "#beziehungen",
+    )
 
 
 @require_POST
@@ -225,17 +232,14 @@ def unlink(request, municipality, relationship_id: int):
 @municipality_required(Capability.PLAN)
 def engage(request, municipality, pk: int):
     stakeholder = _stakeholder(municipality, pk)
-    form = EngagementForm(request.POST)
-    if form.is_valid():
-        try:
-            services.engagement_log(stakeholder=stakeholder, user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Kontakt eingetragen."))
-    else:
-        messages.error(request, _("Kontakt nicht eingetragen: %(errors)s") % {"errors": _errors(form)})
-    return redirect(stakeholder.get_absolute_url() + "#kontakte")
+    return _submit(
+        request,
+        EngagementForm(request.POST),
+        lambda data: services.engagement_log(stakeholder=stakeholder, user=request.user, **data),
+        done=_("Kontakt eingetragen."),
+        refused=_("Kontakt nicht eingetragen: %(errors)s"),
+        to=stakeholder.get_absolute_url() + "#kontakte",
+    )
 
 
 @require_POST
