@@ -7,8 +7,8 @@ effects each (one-off and recurring, extra revenue, lower and higher expenses).
 "With measures" is what the resilience service does for a scenario with measures: the measures' effects
 per year (``effect_cents``), the base path shifted by them (``additional_expenses``), the full Monte Carlo
 keeping the paths, then the status-quo comparison on the same paths (``compare_monte_carlo``: a second
-pass of the reserve mechanics). With more than 20 measures the per-measure leave-one-out passes are not
-run (the service's ``MAX_LEAVE_ONE_OUT``); their cost is printed separately.
+pass counting the triggers). The per-measure leave-one-out passes (P without each measure; the service
+runs them up to ``MAX_LEAVE_ONE_OUT`` measures) are printed separately.
 
 Prints ``measures_vs_plain_ratio`` (target <= 1.2), both measured in this run, best of REPEAT.
 """

@@ -23,7 +23,7 @@ from planning.engine.resilience import (
     TRIGGER_ORDER,
     OpeningBalances,
     run_reserve_path,
-    simulate_reserves,
+    trigger_probabilities,
 )
 
 #: ``driver`` of the projection rows that carry a measure's effect (the status quo excludes them).
@@ -211,15 +211,13 @@ class MonteCarloComparison:
 
 
 def _trigger_probabilities(results: np.ndarray, opening: OpeningBalances, cap: float | None):
-    reserves = simulate_reserves(
+    return trigger_probabilities(
         results,
         float(opening.equalisation_reserve),
         float(opening.general_reserve),
         float(opening.other_equity),
         equalisation_cap=cap,
     )
-    any_year = reserves.triggers.any(axis=2)
-    return any_year.mean(axis=0), np.logical_or.accumulate(any_year, axis=1).mean(axis=0)
 
 
 def compare_monte_carlo(

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from enum import IntEnum, StrEnum
 from fractions import Fraction
+from functools import cache
 from itertools import pairwise
 from typing import Any
 
@@ -547,3 +548,89 @@ def simulate_reserves(
         status=status,
         triggers=triggers,
     )
+
+
+def trigger_probabilities(
+    results: ArrayLike,
+    equalisation_reserve: float,
+    general_reserve: float,
+    other_equity: float = 0.0,
+    *,
+    equalisation_cap: float | None = 1 / 3,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Share of paths (P, T) with any § 76 trigger in each year, and within the first k years.
+
+    The same numbers as ``simulate_reserves(...).triggers.any(axis=2)`` averaged over paths (a test
+    checks it), computed in one compiled pass over each path without keeping the reserve arrays: the
+    measure comparison needs it once for the status quo and once per left-out measure, where the full
+    arrays cost as much as the Monte Carlo itself (measured: bench/resilience_measures.py).
+    """
+    res = np.ascontiguousarray(np.atleast_2d(np.asarray(results, dtype=np.float64)))
+    n_paths, horizon = res.shape
+    per_year = np.zeros(horizon, dtype=np.int64)
+    cumulative = np.zeros(horizon, dtype=np.int64)
+    _compiled_count_triggers()(
+        res,
+        float(equalisation_reserve),
+        float(general_reserve),
+        float(other_equity),
+        equalisation_cap is not None,
+        0.0 if equalisation_cap is None else float(equalisation_cap),
+        per_year,
+        cumulative,
+    )
+    return per_year / n_paths, cumulative / n_paths
+
+
+@cache
+def _compiled_count_triggers():
+    """Compiled by numba on first use (importing numba costs every process start-up time)."""
+    import numba
+
+    return numba.njit(cache=True, nogil=True)(_count_triggers)
+
+
+def _count_triggers(res, eq_open, gen_open, other_open, has_cap, cap, per_year, cumulative):
+    """Per path, the year loop of ``simulate_reserves`` on scalars (same IEEE operations in the same
+    order): counts paths with any trigger per year and paths triggered at least once up to each year."""
+    n_paths, horizon = res.shape
+    for p in range(n_paths):
+        eq, gen, other = eq_open, gen_open, other_open
+        prev_exceeds_5 = False
+        seen = False
+        for t in range(horizon):
+            r = res[p, t]
+            gen0 = gen
+            if r < 0:
+                deficit = -r
+                from_eq = min(deficit, max(eq, 0.0))
+                deficit = deficit - from_eq
+                drawn_gen = min(deficit, max(gen, 0.0))
+                drawn_other = deficit - drawn_gen
+                eq = eq - from_eq
+                gen = gen - drawn_gen
+                other = other - drawn_other
+            else:
+                surplus = r
+                repay = min(surplus, max(other_open - other, 0.0))
+                surplus_left = surplus - repay
+                other_s = other + repay
+                if has_cap:
+                    room = max((eq + gen + other_s + surplus_left) * cap - eq, 0.0)
+                    to_eq = min(surplus_left, room)
+                else:
+                    to_eq = surplus_left
+                eq = eq + to_eq
+                gen = gen + (surplus_left - to_eq)
+                other = other_s
+            equity = eq + gen + other
+            reduction = gen0 - gen
+            positive = gen0 > 0
+            exceeds_5 = positive and reduction * 20 > gen0
+            hit = (positive and reduction * 4 > gen0) or (exceeds_5 and prev_exceeds_5) or equity <= 0
+            prev_exceeds_5 = exceeds_5
+            if hit:
+                per_year[t] += 1
+                seen = True
+            if seen:
+                cumulative[t] += 1

@@ -13,6 +13,7 @@ from planning.engine.resilience import (
     reserve_path_float,
     run_reserve_path,
     simulate_reserves,
+    trigger_probabilities,
 )
 from planning.engine.stress import (
     PRESETS,
@@ -300,6 +301,23 @@ def test_vectorised_version_equals_per_path_loop_exactly():
             list(r.triggers) for r in rows
         ]
     assert vec.triggers.any() and not vec.triggers.all()
+
+
+@pytest.mark.parametrize("cap", [1 / 3, None])
+@pytest.mark.parametrize("other", [2 * M, -4 * M, 0.0])
+def test_trigger_probabilities_equal_the_full_reserve_arrays(cap, other):
+    # Given paths that use up reserves on some paths, refill them on others, and exact zeros
+    rng = np.random.Generator(np.random.PCG64(11))
+    results = rng.normal(-3 * M, 8 * M, size=(2000, 15))
+    results[::7, 3] = 0.0
+    results[::11, 5] = -5 * M / 4  # exactly a quarter of an opening reserve on some paths
+    # When the compiled counter runs without keeping the reserve arrays
+    per_year, cumulative = trigger_probabilities(results, 5 * M, 5 * M, other, equalisation_cap=cap)
+    # Then it gives the shares of the full vectorised mechanics exactly
+    any_year = simulate_reserves(results, 5 * M, 5 * M, other, equalisation_cap=cap).triggers.any(axis=2)
+    assert per_year.tolist() == any_year.mean(axis=0).tolist()
+    assert cumulative.tolist() == np.logical_or.accumulate(any_year, axis=1).mean(axis=0).tolist()
+    assert 0 < cumulative[-1] < 1
 
 
 # --------------------------------------------------------------------------------------------------
