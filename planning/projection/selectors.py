@@ -142,7 +142,8 @@ def scenario_item_rows(
     """Stored results per item and year (exports, single values), ordered by item then year; ``years``
     and item ``filters`` (``product_code``, ``direction``, ...) narrow them (one query)."""
     paths = scenario_item_paths(scenario, **filters)
-    wanted = [t for t, y in enumerate(paths.years) if years is None or y in set(years)]
+    chosen = None if years is None else set(years)
+    wanted = [t for t, y in enumerate(paths.years) if chosen is None or y in chosen]
     return [
         ResultRow(
             year=paths.years[t],
