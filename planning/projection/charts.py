@@ -111,7 +111,7 @@ def export_rows(scenario: Scenario) -> tuple[list[str], list[list[Any]]]:
             r.driver,
             Decimal(repr(r.demographic_ratio)).quantize(RATIO),
         ]
-        for r in sel.scenario_item_rows(scenario).iterator(chunk_size=5000)
+        for r in sel.scenario_item_rows(scenario)
     ]
     return headers, rows
 

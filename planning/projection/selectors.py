@@ -1,7 +1,9 @@
 """Read queries for population, scenarios, projection results and the room to act.
 
-Every aggregation runs in the database (``values().annotate(Sum(...))``) and the number of queries of
-a page does not depend on the number of items, years or age groups.
+Projection results are stored one row per budget item with the whole horizon as arrays of exact cents
+(``ProjectionItem``): a reader fetches a scenario's item rows in one query (a few hundred rows), decodes
+them with numpy (``scenario_item_paths``) and sums there, exactly, in integer cents. The number of queries
+of a page does not depend on the number of items, years or age groups.
 
 For the resilience checks: ``scenario_annual_results`` (annual result per year) and
 ``scenario_group_paths`` (projected amounts per NKF account group and year).
@@ -16,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Max, QuerySet
 
 from core.models import Municipality
 from finance import selectors as finance_selectors
@@ -24,7 +26,7 @@ from finance.vocabulary import product_area_name
 from planning.engine.measures import MEASURE_DRIVER
 from planning.models import (
     AgeProfile,
-    ProjectionResult,
+    ProjectionItem,
     ProjectionYear,
     Scenario,
     TaskTypeAssignment,
@@ -51,20 +53,128 @@ def scenario_annual_results(scenario: Scenario) -> dict[int, Decimal]:
     )
 
 
+# -- stored item paths (one row per item: ProjectionItem) ------------------------------------------------
+ITEM_ORDER = ("area", "product_code", "account_group", "direction", "product_group", "pk")
+
+
+@dataclass(frozen=True)
+class ItemPaths:
+    """A scenario's stored results decoded into arrays: ``items`` (area, product group, product, account
+    group, direction) and ``drivers`` per item, ``cents`` int64 [J, T] (exact) and ``ratios`` float64
+    [J, T], for ``years`` (base year first). Items in ``ITEM_ORDER``."""
+
+    years: list[int]
+    items: list[tuple[str, str, str, str, str]]
+    drivers: list[str]
+    cents: np.ndarray
+    ratios: np.ndarray
+
+    def column(self, year: int) -> int:
+        return year - self.years[0]
+
+    def group_sums(self, key_of) -> tuple[list[Any], np.ndarray]:
+        """Exact sums of the cents per key (``key_of(item, driver)``), keys sorted: (keys, [K, T] ints).
+        int64 while no sum can overflow it, Python ints otherwise."""
+        index: dict[Any, int] = {}
+        pairs = zip(self.items, self.drivers, strict=True)
+        keys = (index.setdefault(key_of(i, d), len(index)) for i, d in pairs)
+        rows = np.fromiter(keys, dtype=np.int64, count=len(self.items))
+        largest = int(np.abs(self.cents).max(initial=0))
+        dtype = np.int64 if largest * max(len(self.items), 1) < 2**63 else object
+        sums = np.zeros((len(index), len(self.years)), dtype=dtype)
+        np.add.at(sums, rows, self.cents.astype(dtype))
+        keys = sorted(index)
+        return keys, sums[[index[k] for k in keys]] if keys else sums
+
+
+def _cents(value) -> Decimal:
+    """Exact cents as the EUR amount the pages, API and exports show (two decimals)."""
+    return Decimal(int(value)).scaleb(-2)
+
+
+def scenario_item_paths(scenario: Scenario, **filters: Any) -> ItemPaths:
+    """The scenario's stored item rows (optionally filtered on item fields, e.g. ``direction``,
+    ``driver``, ``product_code``) decoded with numpy (one query). Empty arrays when nothing is stored."""
+    rows = list(
+        ProjectionItem.objects.filter(scenario=scenario, **filters)
+        .order_by(*ITEM_ORDER)
+        .values_list(
+            "area", "product_group", "product_code", "account_group", "direction", "driver",
+            "first_year", "cents", "ratios",
+        )
+    )  # fmt: skip
+    if not rows:
+        return ItemPaths([], [], [], np.zeros((0, 0), dtype=np.int64), np.zeros((0, 0)))
+    first_years = {row[6] for row in rows}
+    cents = np.frombuffer(b"".join(row[7] for row in rows), dtype=ProjectionItem.CENTS_DTYPE)
+    ratios = np.frombuffer(b"".join(row[8] for row in rows), dtype=ProjectionItem.RATIO_DTYPE)
+    n_years = len(rows[0][7]) // ProjectionItem.CENTS_DTYPE.itemsize
+    if len(first_years) != 1 or cents.size != len(rows) * n_years or ratios.size != cents.size:
+        raise ValueError(f"stored projection of scenario {scenario.pk} has items of different years")
+    first = first_years.pop()
+    return ItemPaths(
+        years=list(range(first, first + n_years)),
+        items=[row[:5] for row in rows],
+        drivers=[row[5] for row in rows],
+        cents=cents.reshape(len(rows), n_years).astype(np.int64),
+        ratios=ratios.reshape(len(rows), n_years).astype(np.float64),
+    )
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One stored result: an item's projected amount (exact, EUR) and demographic ratio in one year."""
+
+    year: int
+    area: str
+    product_group: str
+    product_code: str
+    account_group: str
+    direction: str
+    amount: Decimal
+    demographic_ratio: float
+    driver: str
+
+
+def scenario_item_rows(
+    scenario: Scenario, years: Sequence[int] | None = None, **filters: Any
+) -> list[ResultRow]:
+    """Stored results per item and year (exports, single values), ordered by item then year; ``years``
+    and item ``filters`` (``product_code``, ``direction``, ...) narrow them (one query)."""
+    paths = scenario_item_paths(scenario, **filters)
+    chosen = None if years is None else set(years)
+    wanted = [t for t, y in enumerate(paths.years) if chosen is None or y in chosen]
+    return [
+        ResultRow(
+            year=paths.years[t],
+            area=item[0],
+            product_group=item[1],
+            product_code=item[2],
+            account_group=item[3],
+            direction=item[4],
+            amount=_cents(paths.cents[j, t]),
+            demographic_ratio=float(paths.ratios[j, t]),
+            driver=paths.drivers[j],
+        )
+        for j, item in enumerate(paths.items)
+        for t in wanted
+    ]
+
+
+def scenario_result_count(scenario: Scenario) -> int:
+    """Number of stored results (items x years) of a scenario (one query)."""
+    return scenario_item_paths(scenario).cents.size
+
+
 def scenario_measure_effects(scenario: Scenario) -> dict[int, Decimal]:
     """The included measures' effect on the annual result per year (EUR; + relieves), from the stored
-    rows with driver ``massnahme``: the status quo is the stored balance minus this. One query."""
-    out: dict[int, Decimal] = {}
-    rows = (
-        ProjectionResult.objects.filter(scenario=scenario, driver=MEASURE_DRIVER)
-        .values("year", "direction")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    )
-    for row in rows:
-        sign = 1 if row["direction"] == "revenue" else -1
-        out[row["year"]] = out.get(row["year"], Decimal(0)) + sign * row["total"]
-    return dict(sorted(out.items()))
+    items with driver ``massnahme``: the status quo is the stored balance minus this. One query."""
+    paths = scenario_item_paths(scenario, driver=MEASURE_DRIVER)
+    if not paths.items:
+        return {}
+    keys, sums = paths.group_sums(lambda item, _driver: item[4])
+    effect = sum(sums[k] if key == REVENUE else -sums[k] for k, key in enumerate(keys))
+    return {year: _cents(effect[t]) for t, year in enumerate(paths.years)}
 
 
 def scenario_group_paths(
@@ -76,24 +186,24 @@ def scenario_group_paths(
     sorted by code then kind, and ``amounts`` float64 [G, T] in nominal EUR, positive in the group's
     direction (an expense of 100 is +100). Revenue minus expense summed over groups is the annual result
     of ``scenario_annual_results``. Empty lists and a (0, 0) array when nothing is computed.
-    ``exclude_measures``: the status quo's groups (without the rows of included measures).
+    ``exclude_measures``: the status quo's groups (without the items of included measures).
     """
-    queryset = ProjectionResult.objects.filter(scenario=scenario)
-    if exclude_measures:
-        queryset = queryset.exclude(driver=MEASURE_DRIVER)
-    rows = list(
-        queryset.values("account_group", "direction", "year").annotate(total=Sum("amount")).order_by()
-    )
-    if not rows:
+    paths = scenario_item_paths(scenario)
+    if exclude_measures and paths.items:
+        keep = [j for j, d in enumerate(paths.drivers) if d != MEASURE_DRIVER]
+        paths = ItemPaths(
+            paths.years,
+            [paths.items[j] for j in keep],
+            [paths.drivers[j] for j in keep],
+            paths.cents[keep],
+            paths.ratios[keep],
+        )
+    if not paths.items:
         return [], [], np.zeros((0, 0))
-    years = sorted({row["year"] for row in rows})
-    groups = sorted({(row["account_group"], row["direction"]) for row in rows})
-    g_index = {g: i for i, g in enumerate(groups)}
-    t_index = {y: i for i, y in enumerate(years)}
-    amounts = np.zeros((len(groups), len(years)))
-    for row in rows:
-        amounts[g_index[(row["account_group"], row["direction"])], t_index[row["year"]]] = float(row["total"])
-    return years, groups, amounts
+    groups, sums = paths.group_sums(lambda item, _driver: (item[3], item[4]))
+    # exact cents, rounded to a float once (as float(Decimal sum) did)
+    amounts = np.array([[int(c) / 100 for c in row] for row in sums], dtype=np.float64)
+    return paths.years, groups, amounts
 
 
 def projection_years(scenario: Scenario) -> list[ProjectionYear]:
@@ -102,16 +212,10 @@ def projection_years(scenario: Scenario) -> list[ProjectionYear]:
 
 def scenario_area_paths(scenario: Scenario) -> dict[tuple[str, str], dict[int, Decimal]]:
     """(product area, direction) -> {year: amount} (one query)."""
-    paths: dict[tuple[str, str], dict[int, Decimal]] = defaultdict(dict)
-    rows = (
-        ProjectionResult.objects.filter(scenario=scenario)
-        .values("area", "direction", "year")
-        .annotate(total=Sum("amount"))
-        .order_by("area", "direction", "year")
-    )
-    for row in rows:
-        paths[(row["area"], row["direction"])][row["year"]] = row["total"]
-    return dict(paths)
+    paths = scenario_item_paths(scenario)
+    keys, sums = paths.group_sums(lambda item, _driver: (item[0], item[4]))
+    years = paths.years
+    return {key: {year: _cents(sums[k, t]) for t, year in enumerate(years)} for k, key in enumerate(keys)}
 
 
 @dataclass(frozen=True)
@@ -133,42 +237,33 @@ class DriverRow:
 
 
 def scenario_drivers(scenario: Scenario) -> list[DriverRow]:
-    """Base-year and last-year amounts per area, account group, direction and driver, with the
-    amount-weighted demographic ratio of the last year (one query)."""
+    """Base-year and last-year amounts per area, account group, direction and driver, with the mean
+    demographic ratio of the group's items in the last year (one query)."""
     if scenario.computed_at is None:
         return []
-    first, last = scenario.base_year, scenario.last_year
-    rows = (
-        ProjectionResult.objects.filter(scenario=scenario, year__in=[first, last])
-        .values("area", "account_group", "direction", "driver")
-        .annotate(
-            base=Sum("amount", filter=Q(year=first)),
-            final=Sum("amount", filter=Q(year=last)),
-            ratio_x=Sum("demographic_ratio", filter=Q(year=last)),
-            n=Count("id", filter=Q(year=last)),
-        )
-        .order_by("area", "direction", "account_group", "driver")
-    )
+    paths = scenario_item_paths(scenario)
+    if not paths.items or not {scenario.base_year, scenario.last_year} <= set(paths.years):
+        return []
+    first, last = paths.column(scenario.base_year), paths.column(scenario.last_year)
+    keys, sums = paths.group_sums(lambda item, driver: (item[0], item[4], item[3], driver))
+    index = {key: k for k, key in enumerate(keys)}
+    ratio_sum, count = np.zeros(len(keys)), np.zeros(len(keys))
+    pairs = zip(paths.items, paths.drivers, strict=True)
+    rows = [index[(item[0], item[4], item[3], driver)] for item, driver in pairs]
+    np.add.at(ratio_sum, rows, paths.ratios[:, last])
+    np.add.at(count, rows, 1)
     return [
         DriverRow(
-            area=row["area"],
-            account_group=row["account_group"],
-            direction=row["direction"],
-            driver=row["driver"],
-            base=row["base"] or ZERO,
-            final=row["final"] or ZERO,
-            ratio=(row["ratio_x"] or 0.0) / (row["n"] or 1),
+            area=area,
+            account_group=account_group,
+            direction=direction,
+            driver=driver,
+            base=_cents(sums[k, first]),
+            final=_cents(sums[k, last]),
+            ratio=float(ratio_sum[k] / count[k]),
         )
-        for row in rows
+        for k, (area, direction, account_group, driver) in enumerate(keys)
     ]
-
-
-def scenario_item_rows(scenario: Scenario, years: Sequence[int] | None = None) -> QuerySet:
-    """Stored result rows (for exports), ordered by item then year."""
-    query = ProjectionResult.objects.filter(scenario=scenario)
-    if years is not None:
-        query = query.filter(year__in=list(years))
-    return query.order_by("area", "product_code", "account_group", "direction", "year")
 
 
 def scenarios_comparison(scenarios: Sequence[Scenario]) -> dict[str, Any]:
@@ -297,12 +392,19 @@ def room_to_act(municipality: Municipality, scenario: Scenario | None) -> dict[s
     first = last = None
     if scenario is not None and scenario.computed_at is not None:
         first, last = scenario.base_year, scenario.last_year
-        rows = (
-            ProjectionResult.objects.filter(scenario=scenario, direction=EXPENSE, year__in=[first, last])
-            .values("area", "product_group", "product_code")
-            .annotate(today=Sum("amount", filter=Q(year=first)), projected=Sum("amount", filter=Q(year=last)))
-            .order_by("area", "product_group", "product_code")
-        )
+        paths = scenario_item_paths(scenario, direction=EXPENSE)
+        keys, sums = paths.group_sums(lambda item, _driver: item[:3])
+        t_first, t_last = (paths.column(first), paths.column(last)) if keys else (0, 0)
+        rows = [
+            {
+                "area": area,
+                "product_group": group,
+                "product_code": product,
+                "today": _cents(sums[k, t_first]),
+                "projected": _cents(sums[k, t_last]),
+            }
+            for k, (area, group, product) in enumerate(keys)
+        ]
     else:
         version = finance_selectors.current_budget_version(municipality)
         year = finance_selectors.latest_year(version, phase="plan")

@@ -16,6 +16,7 @@ from core.models import Job, Role
 from planning.models import AgeProfile, PopulationSeries, Scenario
 from planning.projection.services import projection_run, scenario_create
 from tests.planning.factories import budget_version, population_variant
+from tests.planning.projection.stored import one_result
 
 pytestmark = pytest.mark.django_db
 
@@ -298,7 +299,7 @@ def test_profiles_form_sets_target_group_mix_and_table(client, municipality, pla
     assert client.post(page, {"level": "area", "code": "07"}).status_code == 400  # nothing chosen
     # the table drives the Kita line: weights 2 x (0-5) + 1.5 x (6-17) -> (2*80 + 1.5*210) / (2*100 + 1.5*200)
     scenario = projection_run(scenario=computed)
-    row = scenario.projection_results.get(product_code="060101", year=2026)
+    row = one_result(scenario, "060101", 2026)
     assert row.driver == "table"
     assert row.demographic_ratio == pytest.approx((2 * 80 + 1.5 * 210) / (2 * 100 + 1.5 * 200))
 

@@ -8,9 +8,10 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
-from planning.models import ProjectionResult, ProjectionYear
+from planning.models import ProjectionYear
 from planning.projection.services import projection_run, scenario_create, scenario_update
 from tests.planning.factories import budget_version, population_variant
+from tests.planning.projection.stored import one_result
 from tests.planning.projection.test_projection_service import COUNTS, YEARS
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,7 @@ def test_plan_years_are_taken_as_adopted_and_continued(scenario):
 
 
 def _amount(scenario, product: str, year: int) -> D:
-    return ProjectionResult.objects.get(scenario=scenario, product_code=product, year=year).amount
+    return one_result(scenario, product, year).amount
 
 
 def test_base_year_only_is_a_labelled_option(client, planner, municipality, scenario):

@@ -10,11 +10,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from planning.models import ProjectionResult, ProjectionYear, Scenario
+from planning.models import ProjectionYear, Scenario
 from planning.projection.selectors import (
     scenario_annual_results,
     scenario_drivers,
     scenario_group_paths,
+    scenario_item_rows,
     scenario_results_json,
 )
 from planning.projection.services import (
@@ -28,6 +29,7 @@ from planning.projection.services import (
 )
 from tests.factories import MunicipalityFactory
 from tests.planning.factories import budget_version, population_variant, synthetic_budget_lines
+from tests.planning.projection.stored import result_count
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +78,7 @@ def hand_scenario(municipality) -> Scenario:
 
 def _stored(scenario: Scenario) -> dict[tuple[str, str], list[Decimal]]:
     result: dict[tuple[str, str], list[Decimal]] = {}
-    for row in ProjectionResult.objects.filter(scenario=scenario).order_by("year"):
+    for row in scenario_item_rows(scenario):  # per item, ordered by year
         result.setdefault((row.product_code, row.account_group), []).append(row.amount)
     return result
 
@@ -115,10 +117,10 @@ def test_drivers_explain_the_growth(hand_scenario):
 
 def test_rerun_is_idempotent(hand_scenario):
     first = projection_run(scenario=hand_scenario)
-    before = _stored(first), ProjectionResult.objects.count(), ProjectionYear.objects.count()
+    before = _stored(first), result_count(), ProjectionYear.objects.count()
     again = projection_run(scenario=first)
-    assert (_stored(again), ProjectionResult.objects.count(), ProjectionYear.objects.count()) == before
-    assert ProjectionResult.objects.count() == 3 * 5
+    assert (_stored(again), result_count(), ProjectionYear.objects.count()) == before
+    assert result_count() == 3 * 5
 
 
 def test_selectors_for_resilience(hand_scenario, django_assert_num_queries):
@@ -175,7 +177,7 @@ def test_changing_settings_removes_old_results(hand_scenario):
     scenario = projection_run(scenario=hand_scenario)
     changed = scenario_update(scenario=scenario, inflation=Decimal("0.04"))
     assert changed.computed_at is None
-    assert not ProjectionResult.objects.filter(scenario=scenario).exists()
+    assert not scenario_item_rows(scenario)
     recomputed = projection_run(scenario=changed)
     assert _stored(recomputed)[("060101", "53")][1] == Decimal("96200.00")  # 100000 x 0.925 x 1.04
 
@@ -226,7 +228,7 @@ def test_odd_product_codes_survive_the_store(municipality):
             municipality=municipality, name="Odd", budget_version=version, population=series, horizon=1
         )
     )
-    codes = set(ProjectionResult.objects.filter(scenario=scenario).values_list("product_code", flat=True))
+    codes = {row.product_code for row in scenario_item_rows(scenario)}
     assert codes == {odd, "060101"}
 
 

@@ -11,10 +11,11 @@ import time
 import pytest
 
 from core.models import Job
-from planning.models import ProjectionResult, ProjectionYear, Scenario
+from planning.models import ProjectionYear, Scenario
 from planning.projection.services import projection_batch_start, scenario_create
 from tests.factories import MunicipalityFactory
 from tests.planning.factories import budget_version, population_variant, synthetic_budget_lines
+from tests.planning.projection.stored import result_count
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -55,6 +56,6 @@ def test_worker_runs_batch_projection_with_progress_and_results(worker):
     assert done.result["rows"] == 3 * items * 11
     assert set(done.result["seconds"]) == {"load", "compute", "store"}
     assert "Batchstadt 2" in done.message or any(0 < p < 100 for p in seen)
-    assert ProjectionResult.objects.count() == 3 * items * 11
+    assert result_count() == 3 * items * 11
     assert ProjectionYear.objects.count() == 3 * 11
     assert all(s.computed_at for s in Scenario.objects.all())
