@@ -84,7 +84,7 @@ def index(request, municipality):
 
 @municipality_required(Capability.PLAN)
 def create(request, municipality):
-    form = StakeholderForm(request.POST or None)
+    form = StakeholderForm(request.POST or None, municipality=municipality)
     if request.method == "POST" and form.is_valid():
         try:
             stakeholder = services.stakeholder_create(
@@ -101,7 +101,7 @@ def create(request, municipality):
 @municipality_required(Capability.PLAN)
 def edit(request, municipality, pk: int):
     stakeholder = _stakeholder(municipality, pk)
-    form = StakeholderForm(request.POST or None, instance=stakeholder)
+    form = StakeholderForm(request.POST or None, instance=stakeholder, municipality=municipality)
     if stakeholder.is_erased:
         for field in (*Stakeholder.PERSONAL_FIELDS, "name", "entity", "tags"):
             form.fields[field].disabled = True
@@ -508,6 +508,8 @@ def _preview_rows(batch: ImportBatch) -> list[dict]:
         rows.append(
             {
                 **{k: v for k, v in row.items() if not k.startswith("_")},
+                "place": row.get("_district_name") or row.get("district_note", ""),
+                "unmatched": bool(row.get("district_note")) and not row.get("_district_name"),
                 "line": row["_line"],
                 "assessment": scores,
             }

@@ -23,6 +23,7 @@ from planning.districts.forms import (
     OfferForm,
 )
 from planning.districts.models import Indicator, IndicatorImport, Offer
+from stakeholders.privacy import personal_visible
 
 
 def _map_context(municipality, request) -> dict:
@@ -92,7 +93,7 @@ def district_map(request, municipality):
 @municipality_required()
 def district_detail(request, municipality, district_id):
     district = get_object_or_404(District, pk=district_id, municipality=municipality)
-    page = selectors.district_page(district)
+    page = selectors.district_page(district, personal=personal_visible(request.capabilities))
     return render(
         request,
         "planning/districts/detail.html",

@@ -9,7 +9,7 @@ from django.urls import path
 from rest_framework import generics, serializers
 
 from core.models import District
-from core.permissions import Capability, MunicipalityScoped
+from core.permissions import Capability, MunicipalityScoped, capabilities_of
 from planning.districts import services
 from planning.districts.api.serializers import (
     DistrictDetailSerializer,
@@ -19,6 +19,7 @@ from planning.districts.api.serializers import (
     SocialIndexSerializer,
 )
 from planning.districts.models import Indicator, Offer, SocialIndexValue
+from stakeholders.privacy import personal_visible
 
 
 class DistrictList(MunicipalityScoped, generics.ListAPIView):
@@ -34,8 +35,17 @@ class DistrictList(MunicipalityScoped, generics.ListAPIView):
 
 
 class DistrictDetail(MunicipalityScoped, generics.RetrieveAPIView):
+    """A district with its boundary and the stakeholders placed in it (persons by name only for roles
+    that may see persons, as in the stakeholder registry)."""
+
     serializer_class = DistrictDetailSerializer
     queryset = District.objects.none()
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            context["personal"] = personal_visible(capabilities_of(self.request.user, self.municipality))
+        return context
 
     def get_queryset(self):
         return District.objects.filter(municipality=self.municipality).select_related("parent")
