@@ -208,7 +208,11 @@ def district_page(district: District, *, personal: bool = False) -> dict[str, An
         "level_size": level_size,
         "offers": list(Offer.objects.filter(district=district).order_by("kind", "name")),
         "boards": list(district.swot_boards.order_by("-created_at")),
-        "measures": list(district.measures.order_by("deadline", "title")),
+        "measures": list(district.planning_measures.order_by("deadline", "title", "pk")),
+        # measures of the SWOT list linked before planning owned measures (not yet adopted by planning)
+        "swot_measures": list(
+            district.measures.filter(planning_measure__isnull=True).order_by("deadline", "title")
+        ),
         "stakeholders": district_stakeholders(district, personal=personal),
         "children": list(district.children.order_by("code")),
     }

@@ -445,7 +445,8 @@ def offer_delete(*, offer: Offer) -> None:
 def district_link_set(
     *, district: District, board_id: int | None = None, measure_id: int | None = None
 ) -> None:
-    """Link a SWOT board or a measure of the same municipality to the district (None: nothing)."""
+    """Link a SWOT board or a measure of the SWOT list of the same municipality to the district (None:
+    nothing). Planning's measures choose their district themselves (measure form, API, CLI)."""
     from swot.models import Board, Measure
 
     if board_id is not None:
