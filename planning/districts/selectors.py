@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from core.models import District, Municipality
-from planning.districts.catalogue import AGE_GROUPS
+from planning.districts.catalogue import AGE_GROUPS, shown_group_label
 from planning.districts.models import Indicator, IndicatorValue, Offer, SocialIndexValue
 from stakeholders.selectors import stakeholders_in_district
 
@@ -128,7 +128,7 @@ def map_data(municipality: Municipality, level: str) -> dict[str, Any]:
         ],
         "years": sorted(years),
         "indicators": [
-            {"key": i.key, "name": i.name, "unit": i.unit, "direction": i.direction}
+            {"key": i.key, "name": i.label, "unit": i.unit_label, "direction": i.direction}
             for i in indicators
             if i.key in values and not i.age_group
         ],
@@ -136,7 +136,8 @@ def map_data(municipality: Municipality, level: str) -> dict[str, Any]:
         "rank": {str(y): v for y, v in rank.items()},
         "group": {str(y): v for y, v in group.items()},
         "group_labels": {
-            str(y): {str(g): lab for g, lab in labels.items()} for y, labels in group_labels.items()
+            str(y): {str(g): shown_group_label(lab) for g, lab in labels.items()}
+            for y, labels in group_labels.items()
         },
     }
 
@@ -186,8 +187,8 @@ def district_page(district: District, *, personal: bool = False) -> dict[str, An
         series.append(
             {
                 "key": indicator.key,
-                "name": indicator.name,
-                "unit": indicator.unit,
+                "name": indicator.label,
+                "unit": indicator.unit_label,
                 "kind": indicator.kind,
                 "direction": indicator.direction,
                 "years": years,

@@ -319,7 +319,7 @@ def needs(request, municipality):
     year = request.GET.get("year")
     year = int(year) if year and year.isdigit() else None
     indicator_choices = [
-        (i.key, i.name)
+        (i.key, i.label)
         for i in selectors.indicators_of(municipality)
         if i.direction != Indicator.Direction.NEUTRAL and not i.age_group
     ]
