@@ -173,7 +173,8 @@ def test_builtin_indicator_names_and_group_labels_follow_the_ui_language(demo):
     with translation.override("en"):
         data = district_selectors.map_data(demo, "sozialraum")
     names = {i["key"]: i["name"] for i in data["indicators"]}
-    assert names["population"] == "Population total" and names["living_space"] == "Living space per inhabitant"
+    assert names["population"] == "Population total"
+    assert names["living_space"] == "Living space per inhabitant"
     labels = " ".join(lab for by_group in data["group_labels"].values() for lab in by_group.values())
     assert "Einwohner" not in labels and "SGB-II-Quote" not in labels
     with translation.override("de"):
