@@ -56,3 +56,30 @@ def district_locator(municipality) -> DistrictLocator:
 def district_at(municipality, lon: float, lat: float) -> int | None:
     """The id of the district containing the point, or None."""
     return district_locator(municipality).locate(lon, lat)
+
+
+def picker_geojson(municipality) -> dict[str, Any]:
+    """The finest districts with boundaries as a GeoJSON FeatureCollection (feature id = district id,
+    ``properties.name``) for the small map on which a click picks coordinates (offer and stakeholder
+    forms)."""
+    from core.models import District
+
+    rows = list(
+        District.objects.filter(municipality=municipality, geometry__isnull=False)
+        .order_by("code")
+        .values_list("pk", "name", "geometry", "parent_id", "label_lon", "label_lat")
+    )
+    parents = {row[3] for row in rows if row[3]}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": pk,
+                "properties": {"name": name, "lon": lon, "lat": lat},
+                "geometry": geometry,
+            }
+            for pk, name, geometry, _parent, lon, lat in rows
+            if pk not in parents
+        ],
+    }

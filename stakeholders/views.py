@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.geo import picker_geojson
 from core.permissions import Capability, municipality_required
 from stakeholders import charts, exports, selectors, services
 from stakeholders.forms import (
@@ -95,7 +96,11 @@ def create(request, municipality):
         else:
             messages.success(request, _("Akteur angelegt."))
             return redirect(stakeholder.get_absolute_url())
-    return render(request, "stakeholders/form.html", _context(request, municipality, form=form))
+    return render(
+        request,
+        "stakeholders/form.html",
+        _context(request, municipality, form=form, picker=picker_geojson(municipality)),
+    )
 
 
 @municipality_required(Capability.PLAN)
@@ -124,7 +129,11 @@ def edit(request, municipality, pk: int):
             messages.success(request, _("Änderungen gespeichert."))
             return redirect(stakeholder.get_absolute_url())
     return render(
-        request, "stakeholders/form.html", _context(request, municipality, form=form, stakeholder=stakeholder)
+        request,
+        "stakeholders/form.html",
+        _context(
+            request, municipality, form=form, stakeholder=stakeholder, picker=picker_geojson(municipality)
+        ),
     )
 
 

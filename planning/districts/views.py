@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.geo import picker_geojson
 from core.models import District
 from core.permissions import Capability, municipality_required
 from planning.districts import selectors, services
@@ -297,7 +298,7 @@ def offer_edit(request, municipality, offer_id=None):
     return render(
         request,
         "planning/districts/offer_form.html",
-        {"municipality": municipality, "form": form, "offer": offer},
+        {"municipality": municipality, "form": form, "offer": offer, "picker": picker_geojson(municipality)},
         status=400 if form.errors else 200,
     )
 
