@@ -5,6 +5,7 @@ for erased persons, in every response."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.models import District
@@ -18,7 +19,7 @@ class DistrictField(serializers.PrimaryKeyRelatedField):
 
     default_error_messages = {
         **serializers.PrimaryKeyRelatedField.default_error_messages,
-        "unknown": "No district {value!r} in this municipality.",
+        "unknown": _("Keinen Sozialraum „{value}“ in dieser Kommune."),
     }
 
     def get_queryset(self):
