@@ -287,3 +287,29 @@ def test_demo_stakeholders_are_placed_in_the_demo_districts(municipality):
     assert set(placed.values_list("district__name", flat=True)) >= {"Innenstadt", "Nordstadt", "Südpark"}
     # organisations without a place (the council, the town-wide foundation) stay without one
     assert not Stakeholder.objects.filter(municipality=municipality).exclude(district_note="").exists()
+
+
+def test_cli_lists_places_and_matches_notes(municipality, places):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    StakeholderFactory(municipality=municipality, district=places["nord"], district_note="")
+    StakeholderFactory(municipality=municipality, district_note="süd")
+    StakeholderFactory(municipality=municipality, district_note="Ringviertel")
+    StakeholderFactory(municipality=municipality, district_note="")
+
+    def run(*extra):
+        out = io.StringIO()
+        call_command(
+            "stakeholder_districts", "--municipality", municipality.slug, "--json", *extra, stdout=out
+        )
+        return json.loads(out.getvalue())
+
+    before = run()
+    assert before["districts"] == [{"code": "01", "name": "Nord", "stakeholders": 1}]
+    assert {u["name"] for u in before["unmatched"]} == {"süd", "Ringviertel"}
+    after = run("--match")
+    assert after["matched"] == 1 and after["unmatched"] == [{"name": "Ringviertel", "stakeholders": 1}]
+    assert len(after["districts"]) == 2 and after["without_place"] == 1
