@@ -160,7 +160,9 @@ def stakeholder_update(
             raise StakeholderConflict(locked)
         if locked.is_erased:
             values = {
-                k: v for k, v in values.items() if k not in (*Stakeholder.PERSONAL_FIELDS, "name", "entity")
+                k: v
+                for k, v in values.items()
+                if k not in (*Stakeholder.PERSONAL_FIELDS, "name", "entity", "lon", "lat")
             }
         changed = [k for k, v in values.items() if getattr(locked, k) != v]
         for key in changed:

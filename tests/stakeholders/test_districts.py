@@ -313,3 +313,13 @@ def test_cli_lists_places_and_matches_notes(municipality, places):
     after = run("--match")
     assert after["matched"] == 1 and after["unmatched"] == [{"name": "Ringviertel", "stakeholders": 1}]
     assert len(after["districts"]) == 2 and after["without_place"] == 1
+
+
+def test_an_erased_persons_point_is_cleared_and_cannot_be_set_again(municipality, places, planner):
+    person = PersonFactory(municipality=municipality, district=places["nord"], lon=7.05, lat=51.65)
+    services.person_erase(stakeholder=person, user=planner)
+    person.refresh_from_db()
+    assert (person.lon, person.lat, person.district) == (None, None, places["nord"])
+    services.stakeholder_update(stakeholder=person, lon=7.05, lat=51.55)
+    person.refresh_from_db()
+    assert (person.lon, person.lat) == (None, None)
