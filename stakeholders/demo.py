@@ -35,19 +35,19 @@ ORGANISATIONS = [
     ("qm", "Quartiersmanagement Innenstadt", "public", "neighbourhood", "Innenstadt", "supportive", 0, 0, 1.5, "Stadtteilbüro", "Quartier, Beteiligung"),
     ("sen", "Seniorenbeirat", "public", "political", "", "supportive", 300, 0, 0, "", "Senioren"),
     ("int", "Integrationsrat", "public", "political", "", "neutral", 200, 0, 0, "", "Migration"),
-    ("awo", "AWO Ortsverein Musterstadt", "third", "welfare", "Nord", "supportive", 2400, 5000, 2.0, "Begegnungsstätte Nord", "Senioren, Kita"),
+    ("awo", "AWO Ortsverein Musterstadt", "third", "welfare", "Nordstadt", "supportive", 2400, 5000, 2.0, "Begegnungsstätte Nord", "Senioren, Kita"),
     ("car", "Caritasverband Musterstadt", "third", "welfare", "Innenstadt", "supportive", 1800, 8000, 3.0, "Beratungszentrum", "Schuldnerberatung, Migration"),
     ("dia", "Diakonisches Werk im Kirchenkreis", "third", "welfare", "Innenstadt", "supportive", 1500, 6000, 2.5, "", "Wohnungslosenhilfe, Drogenberatung"),
-    ("drk", "DRK-Kreisverband", "third", "welfare", "Süd", "neutral", 3200, 3000, 1.0, "Rotkreuzhaus", "Pflege, Ehrenamt"),
+    ("drk", "DRK-Kreisverband", "third", "welfare", "Südpark", "neutral", 3200, 3000, 1.0, "Rotkreuzhaus", "Pflege, Ehrenamt"),
     ("par", "Der Paritätische, Kreisgruppe", "third", "welfare", "", "supportive", 400, 0, 0.5, "", "Dachverband, Selbsthilfe"),
     ("ev", "Evangelische Kirchengemeinde Musterstadt", "third", "church", "Innenstadt", "supportive", 1200, 2000, 0.5, "Gemeindehaus am Ring", "Kirche"),
-    ("kath", "Katholische Pfarrei St. Antonius", "third", "church", "West", "neutral", 900, 1500, 0.5, "Pfarrheim", "Kirche"),
+    ("kath", "Katholische Pfarrei St. Antonius", "third", "church", "Westerfeld", "neutral", 900, 1500, 0.5, "Pfarrheim", "Kirche"),
     ("stift", "Bürgerstiftung Musterstadt", "third", "foundation", "", "supportive", 150, 25000, 0, "", "Förderung"),
-    ("tv", "TV Musterstadt 1889 e.V.", "third", "club", "Ost", "neutral", 5200, 0, 0.5, "Turnhalle Ost", "Sport, Jugend"),
-    ("tafel", "Musterstädter Tafel e.V.", "third", "club", "Nord", "supportive", 6000, 0, 0, "Ausgabestelle Nord", "Armut"),
+    ("tv", "TV Musterstadt 1889 e.V.", "third", "club", "Ostheide", "neutral", 5200, 0, 0.5, "Turnhalle Ost", "Sport, Jugend"),
+    ("tafel", "Musterstädter Tafel e.V.", "third", "club", "Nordstadt", "supportive", 6000, 0, 0, "Ausgabestelle Nord", "Armut"),
     ("kunst", "Kulturverein Alte Lohnhalle e.V.", "third", "club", "Innenstadt", "supportive", 1600, 1000, 0, "Saal für 120 Personen", "Kultur"),
     ("bruecke", "Brücke e.V. (Migrantenselbstorganisation)", "third", "club", "Innenstadt", "supportive", 1100, 0, 0, "", "Migration, Sprache"),
-    ("hospiz", "Hospizverein Musterstadt e.V.", "third", "club", "Süd", "neutral", 2000, 0, 0.5, "", "Pflege"),
+    ("hospiz", "Hospizverein Musterstadt e.V.", "third", "club", "Südpark", "neutral", 2000, 0, 0.5, "", "Pflege"),
     ("nach", "Nachbarschaftsinitiative Ringviertel", "informal", "initiative", "Innenstadt", "supportive", 800, 0, 0, "", "Quartier"),
     ("bi", "Bürgerinitiative Lebendige Innenstadt", "informal", "initiative", "Innenstadt", "opposed", 600, 0, 0, "", "Innenstadt, Verkehr"),
     ("eltern", "Elterninitiative Spielplatz Schlosspark", "informal", "initiative", "Innenstadt", "supportive", 350, 0, 0, "", "Familie"),
@@ -56,7 +56,7 @@ ORGANISATIONS = [
     ("sw", "Stadtwerke Musterstadt GmbH", "market", "business", "", "neutral", 0, 10000, 0, "", "Sponsoring, Energie"),
     ("wohn", "Musterstädter Wohnungsbau GmbH", "market", "business", "Innenstadt", "supportive", 0, 5000, 0.5, "Ladenlokal Ringstraße", "Wohnen"),
     ("werbe", "Werbegemeinschaft Innenstadt e.V.", "market", "business", "Innenstadt", "opposed", 200, 2000, 0, "", "Einzelhandel"),
-    ("pflege", "Pflegedienst Sonnenschein GmbH", "market", "business", "Süd", "neutral", 0, 0, 1.0, "", "Pflege"),
+    ("pflege", "Pflegedienst Sonnenschein GmbH", "market", "business", "Südpark", "neutral", 0, 0, 1.0, "", "Pflege"),
     ("buch", "Buchhandlung am Markt", "market", "business", "Innenstadt", "supportive", 50, 500, 0, "Lesecafé", "Einzelhandel, Kultur"),
     ("volks", "Volksbank Ruhr-Mitte eG", "market", "business", "", "neutral", 0, 8000, 0, "", "Sponsoring"),
 ]  # fmt: skip
@@ -64,8 +64,8 @@ ORGANISATIONS = [
 PERSONS = [
     ("p1", "Maria Schneider", "Innenstadt", "supportive", 120, "maria.schneider@example.org", dt.date(2025, 3, 1), dt.date(2027, 12, 31), "Lesepatin"),
     ("p2", "Ahmet Yılmaz", "Innenstadt", "supportive", 200, "a.yilmaz@example.org", dt.date(2025, 4, 10), dt.date(2027, 12, 31), "Nachbarschaft"),
-    ("p3", "Gisela Wagner", "Nord", "neutral", 80, "0170 5550123", dt.date(2024, 5, 2), dt.date(2026, 6, 30), "Senioren"),
-    ("p4", "Jonas Becker", "Ost", "opposed", 0, "jonas.becker@example.org", dt.date(2025, 9, 1), dt.date(2027, 6, 30), "Jugend"),
+    ("p3", "Gisela Wagner", "Nordstadt", "neutral", 80, "0170 5550123", dt.date(2024, 5, 2), dt.date(2026, 6, 30), "Senioren"),
+    ("p4", "Jonas Becker", "Ostheide", "opposed", 0, "jonas.becker@example.org", dt.date(2025, 9, 1), dt.date(2027, 6, 30), "Jugend"),
 ]  # fmt: skip
 # key: (influence, interest, power, legitimacy, urgency) at FIRST and SECOND
 SCORES = {
@@ -160,7 +160,7 @@ def load(municipality: Municipality) -> None:
                 name=name,
                 sector=sector,
                 kind=kind,
-                district=district,
+                district_note=district,  # placed in the district once the districts exist
                 attitude=attitude,
                 volunteer_hours=hours,
                 money=Decimal(money),
@@ -177,7 +177,7 @@ def load(municipality: Municipality) -> None:
                 name=name,
                 sector="informal",
                 kind="citizen",
-                district=district,
+                district_note=district,  # placed in the district once the districts exist
                 attitude=attitude,
                 volunteer_hours=hours,
                 tags=[tags],

@@ -24,7 +24,7 @@ def registry_table(stakeholders, latest: dict[int, dict], *, personal: bool) -> 
         _("ID"), _("Name"), _("Typ"), _("Sektor"), _("Art"), _("Sozialraum"), _("Schlagworte"),
         _("Ansprechperson"), _("E-Mail"), _("Telefon"), _("Haltung"), _("Ehrenamtsstunden"), _("Geld"),
         _("Räume"), _("Personal"), _("Expertise"), _("Interessen"), _("Erwartungen"), _("Einfluss"),
-        _("Interesse"), _("Bewertet am"),
+        _("Interesse"), _("Bewertet am"), _("Längengrad"), _("Breitengrad"),
     ]  # fmt: skip
     rows = []
     for s in stakeholders:
@@ -32,11 +32,12 @@ def registry_table(stakeholders, latest: dict[int, dict], *, personal: bool) -> 
         a = latest.get(s.pk, {})
         rows.append([
             s.pk, display_name(s, personal), s.get_entity_display(), s.get_sector_display(),
-            s.get_kind_display(), s.district, ", ".join(s.tags) if not hidden else "",
+            s.get_kind_display(), s.place_label, ", ".join(s.tags) if not hidden else "",
             "" if hidden else s.contact_person, "" if hidden else s.email, "" if hidden else s.phone,
             s.get_attitude_display(), s.volunteer_hours, s.money, "" if hidden else s.rooms, s.staff,
             "" if hidden else s.expertise, "" if hidden else s.interests, "" if hidden else s.expectations,
             a.get("influence"), a.get("interest"), a["assessed_on"].strftime("%d.%m.%Y") if a else "",
+            None if hidden else s.lon, None if hidden else s.lat,
         ])  # fmt: skip
     return headers, rows
 
@@ -48,6 +49,8 @@ def _csv_cell(value) -> str:
         return f"{value:.2f}".replace(".", ",")
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, float):  # coordinates: up to 6 decimals (about 10 cm), decimal comma
+        return f"{value:.6f}".rstrip("0").rstrip(".").replace(".", ",")
     return safe_text(str(value))
 
 

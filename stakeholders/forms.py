@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import District
 from stakeholders.models import Assessment, Engagement, Relationship, Sector, Stakeholder
 from stakeholders.services import STAKEHOLDER_FIELDS
 
@@ -36,9 +37,18 @@ class StakeholderForm(forms.ModelForm):
             "consent_withdrawn_on": DateInput(),
             "retention_until": DateInput(),
         }
+        localized_fields = ["lon", "lat"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, municipality=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # only the municipality's own districts can be chosen (the service checks it again)
+        municipality = municipality or (self.instance.municipality if self.instance.pk else None)
+        field = self.fields["district"]
+        field.queryset = District.objects.filter(municipality=municipality).order_by("level", "code")
+        field.empty_label = _("– kein Sozialraum –")
+        field.help_text = _("oder Koordinaten angeben: sie bestimmen den Sozialraum")
+        self.fields["lon"].help_text = _("z. B. 7,1234 (WGS84) – oder auf der Karte klicken")
+        self.fields["lat"].help_text = _("z. B. 51,6012")
         if self.instance.pk:
             self.initial.setdefault("tags", ", ".join(self.instance.tags))
             self.initial.setdefault("revision", self.instance.revision)
@@ -142,6 +152,6 @@ class FilterForm(forms.Form):
     tag = forms.CharField(label=_("Schlagwort"), required=False)
     overdue = forms.BooleanField(label=_("mit überfälligen Aufgaben"), required=False)
 
-    def __init__(self, *args, districts: list[str], **kwargs):
+    def __init__(self, *args, districts: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["district"].choices = [("", _("alle")), *((d, d) for d in districts)]
+        self.fields["district"].choices = [("", _("alle")), *districts]

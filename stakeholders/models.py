@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Municipality
+from core.models import District, Municipality
 from stakeholders.methods.grid import quadrant_of
 from stakeholders.methods.salience import salience_class
 
@@ -49,7 +49,10 @@ class Stakeholder(models.Model):
     """An actor of the municipality's social planning: an organisation (a department, a welfare
     association, a club, a business ...) or an individual person (then personal data under the GDPR).
 
-    ``district`` is the name of the Sozialraum for now (the district registry of planning comes later).
+    ``district`` places the actor in one of the municipality's districts (``core.District``): chosen, or
+    found from ``lon``/``lat`` (WGS84) by point in polygon (``core.geo``). ``district_note`` keeps a place
+    name that matches no district (from the time the district was free text, or an import), visible
+    until someone assigns the district.
     ``revision`` goes up with every saved change (optimistic concurrency, like scenarios).
     """
 
@@ -89,7 +92,26 @@ class Stakeholder(models.Model):
     name = models.CharField(_("Name"), max_length=200)
     sector = models.CharField(_("Sektor"), max_length=10, choices=Sector.choices)
     kind = models.CharField(_("Art"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
-    district = models.CharField(_("Sozialraum"), max_length=120, blank=True)
+    district = models.ForeignKey(
+        District,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stakeholders",
+        verbose_name=_("Sozialraum"),
+    )
+    district_note = models.CharField(
+        _("Ort ohne Sozialraum"),
+        max_length=120,
+        blank=True,
+        help_text=_("Eine frühere Ortsangabe, die keinem Bezirk der Kommune entspricht"),
+    )
+    lon = models.FloatField(
+        _("Längengrad"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    lat = models.FloatField(
+        _("Breitengrad"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
     tags = models.JSONField(_("Schlagworte"), default=list, blank=True)
     # contacts (for a person: personal data)
     contact_person = models.CharField(_("Ansprechperson"), max_length=200, blank=True)
@@ -135,7 +157,6 @@ class Stakeholder(models.Model):
         ordering = ["name", "pk"]
         indexes = [
             models.Index(fields=["municipality", "sector"]),
-            models.Index(fields=["municipality", "district"]),
         ]
         verbose_name = _("Akteur")
         verbose_name_plural = _("Akteure")
@@ -145,6 +166,11 @@ class Stakeholder(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("stakeholders:detail", kwargs={"slug": self.municipality.slug, "pk": self.pk})
+
+    @property
+    def place_label(self) -> str:
+        """The district's name, else the unmatched place name (or "")."""
+        return self.district.name if self.district_id else self.district_note
 
     @property
     def is_person(self) -> bool:

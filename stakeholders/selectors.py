@@ -9,10 +9,11 @@ from collections import defaultdict
 from collections.abc import Mapping
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
-from core.models import Municipality
+from core.models import District, Municipality
 from stakeholders.methods.grid import quadrant_of
 from stakeholders.methods.salience import salience_class
 from stakeholders.methods.valuation import hours_value, rate_on
@@ -25,6 +26,7 @@ from stakeholders.models import (
     ShadowWage,
     Stakeholder,
 )
+from stakeholders.privacy import display_name
 
 CONTRIBUTING_SECTORS = (Sector.THIRD, Sector.INFORMAL, Sector.MARKET)
 
@@ -56,7 +58,7 @@ def stakeholder_search(
         if params.get(key):
             qs = qs.filter(**{key: params[key]})
     if params.get("district"):
-        qs = qs.filter(district__iexact=params["district"].strip())
+        qs = qs.filter(district_filter(params["district"]))
     if params.get("tag"):
         # tags are a JSON list; matching the quoted element works on PostgreSQL and SQLite alike
         qs = qs.filter(tags__icontains=f'"{params["tag"].strip()}"')
@@ -64,7 +66,8 @@ def stakeholder_search(
     if text:
         match = (
             Q(name__icontains=text)
-            | Q(district__icontains=text)
+            | Q(district__name__icontains=text)
+            | Q(district_note__icontains=text)
             | Q(tags__icontains=text)
             | Q(interests__icontains=text)
             | Q(expectations__icontains=text)
@@ -78,17 +81,52 @@ def stakeholder_search(
     if params.get("overdue"):
         late = Engagement.objects.filter(stakeholder=OuterRef("pk")).overdue(timezone.localdate())
         qs = qs.filter(Exists(late))
-    return qs.select_related("municipality").order_by("name", "pk")
+    return qs.select_related("municipality", "district").order_by("name", "pk")
 
 
-def districts_of(municipality: Municipality) -> list[str]:
-    return list(
-        stakeholders_of(municipality)
-        .exclude(district="")
-        .order_by("district")
-        .values_list("district", flat=True)
-        .distinct()
+def district_filter(value) -> Q:
+    """The ``district`` filter: a district id (the filter forms, the API), or a name or code (the CLI,
+    older links), which also finds a place name that matches no district (``district_note``)."""
+    text = str(value).strip()
+    if text.isdigit():
+        return Q(district_id=int(text)) | Q(district__parent_id=int(text))
+    return Q(district__name__iexact=text) | Q(district__code__iexact=text) | Q(district_note__iexact=text)
+
+
+def districts_of(municipality: Municipality) -> list[tuple[str, str]]:
+    """(value, label) of the municipality's districts for the filter forms, finest level first."""
+    return [
+        (str(pk), name)
+        for pk, name in District.objects.filter(municipality=municipality)
+        .order_by("-level", "name", "pk")
+        .values_list("pk", "name")
+    ]
+
+
+def stakeholders_in_district(district: District, *, personal: bool) -> list[dict]:
+    """The stakeholders placed in the district (or one of its sub-districts), as the registry shows them
+    to this viewer: a person's name only to roles that may see it (``privacy.display_name``: others
+    read "Person #id"), no contacts. One query."""
+    rows = (
+        Stakeholder.objects.filter(municipality_id=district.municipality_id)
+        .filter(Q(district=district) | Q(district__parent=district))
+        .select_related("municipality", "district")
+        .order_by("sector", "name", "pk")
     )
+    return [
+        {
+            "id": s.pk,
+            "name": display_name(s, personal),
+            "is_person": s.is_person,
+            "sector": s.sector,
+            "sector_label": s.get_sector_display(),
+            "kind_label": s.get_kind_display(),
+            "attitude_label": s.get_attitude_display(),
+            "district": s.district.name if s.district_id != district.pk else "",
+            "url": s.get_absolute_url(),
+        }
+        for s in rows
+    ]
 
 
 def latest_assessments(municipality: Municipality, on: dt.date, ids=None) -> dict[int, dict]:
@@ -110,12 +148,11 @@ def grid_points(
     """Stakeholders on the power-interest grid as of ``on`` (filters: sector, district, entity), with
     their position at ``compare`` for the movement arrows. Stakeholders never assessed by ``on`` are
     left out. Two queries."""
-    filters = {k: params[k] for k in ("sector", "district", "entity") if params.get(k)}
-    stakeholders = list(
-        stakeholders_of(municipality)
-        .filter(**filters)
-        .only("id", "name", "entity", "sector", "district", "erased_at", "municipality_id")
-    )
+    filters = {k: params[k] for k in ("sector", "entity") if params.get(k)}
+    qs = stakeholders_of(municipality).filter(**filters)
+    if params.get("district"):
+        qs = qs.filter(district_filter(params["district"]))
+    stakeholders = list(qs.only("id", "name", "entity", "sector", "district", "erased_at", "municipality_id"))
     by_id = {s.pk: s for s in stakeholders}
     now = latest_assessments(municipality, on, by_id)
     before = latest_assessments(municipality, compare, by_id) if compare else {}
@@ -213,8 +250,10 @@ def resource_overview(
     rate = wage.eur_per_hour if wage else None
     qs = stakeholders_of(municipality).filter(sector__in=CONTRIBUTING_SECTORS)
     if params.get("district"):
-        qs = qs.filter(district__iexact=params["district"])
-    rows = qs.values("district", "sector", "kind", "volunteer_hours", "money", "staff", "rooms")
+        qs = qs.filter(district_filter(params["district"]))
+    rows = qs.annotate(place=Coalesce(NullIf("district__name", Value("")), "district_note")).values(
+        "place", "sector", "kind", "volunteer_hours", "money", "staff", "rooms"
+    )
 
     def empty():
         return {"count": 0, "hours": 0, "money": Decimal("0"), "staff": Decimal("0"), "rooms": 0}
@@ -223,7 +262,7 @@ def resource_overview(
     by_kind: dict[str, dict] = defaultdict(empty)
     total = empty()
     for row in rows:
-        for bucket in (by_place[(row["district"] or "", row["sector"])], by_kind[row["kind"]], total):
+        for bucket in (by_place[(row["place"] or "", row["sector"])], by_kind[row["kind"]], total):
             bucket["count"] += 1
             bucket["hours"] += row["volunteer_hours"]
             bucket["money"] += row["money"]

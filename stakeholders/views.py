@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.geo import picker_geojson
 from core.permissions import Capability, municipality_required
 from stakeholders import charts, exports, selectors, services
 from stakeholders.forms import (
@@ -84,7 +85,7 @@ def index(request, municipality):
 
 @municipality_required(Capability.PLAN)
 def create(request, municipality):
-    form = StakeholderForm(request.POST or None)
+    form = StakeholderForm(request.POST or None, municipality=municipality)
     if request.method == "POST" and form.is_valid():
         try:
             stakeholder = services.stakeholder_create(
@@ -95,13 +96,17 @@ def create(request, municipality):
         else:
             messages.success(request, _("Akteur angelegt."))
             return redirect(stakeholder.get_absolute_url())
-    return render(request, "stakeholders/form.html", _context(request, municipality, form=form))
+    return render(
+        request,
+        "stakeholders/form.html",
+        _context(request, municipality, form=form, picker=picker_geojson(municipality)),
+    )
 
 
 @municipality_required(Capability.PLAN)
 def edit(request, municipality, pk: int):
     stakeholder = _stakeholder(municipality, pk)
-    form = StakeholderForm(request.POST or None, instance=stakeholder)
+    form = StakeholderForm(request.POST or None, instance=stakeholder, municipality=municipality)
     if stakeholder.is_erased:
         for field in (*Stakeholder.PERSONAL_FIELDS, "name", "entity", "tags"):
             form.fields[field].disabled = True
@@ -124,7 +129,11 @@ def edit(request, municipality, pk: int):
             messages.success(request, _("Änderungen gespeichert."))
             return redirect(stakeholder.get_absolute_url())
     return render(
-        request, "stakeholders/form.html", _context(request, municipality, form=form, stakeholder=stakeholder)
+        request,
+        "stakeholders/form.html",
+        _context(
+            request, municipality, form=form, stakeholder=stakeholder, picker=picker_geojson(municipality)
+        ),
     )
 
 
@@ -508,6 +517,8 @@ def _preview_rows(batch: ImportBatch) -> list[dict]:
         rows.append(
             {
                 **{k: v for k, v in row.items() if not k.startswith("_")},
+                "place": row.get("_district_name") or row.get("district_note", ""),
+                "unmatched": bool(row.get("district_note")) and not row.get("_district_name"),
                 "line": row["_line"],
                 "assessment": scores,
             }

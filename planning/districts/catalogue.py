@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from planning.engine.social_index import HIGHER_IS_BETTER, HIGHER_IS_WORSE, NEUTRAL
@@ -174,3 +175,33 @@ TABLE_MESSAGES = {
     "unreadable": _("Die Datei ist nicht lesbar: %(reason)s"),
     "no_districts": _("Es gibt noch keine Bezirke: bitte zuerst Grenzen oder eine Bezirksliste importieren."),
 }
+
+
+# -- built-in names in the UI language ---------------------------------------------------------------
+# The built-in indicators are stored with their German names (the names of the import columns and of
+# the German social report); the UI shows them in the user's language. A planner's own names and a
+# renamed built-in are shown as they are.
+_gettext_noop = [  # for makemessages: the stored German names are msgids
+    _("Einwohner insgesamt"), _("Einwohner 0-5 Jahre"), _("Einwohner 6-14 Jahre"),
+    _("Einwohner 15-17 Jahre"), _("Einwohner 18-24 Jahre"), _("Einwohner 25-44 Jahre"),
+    _("Einwohner 45-64 Jahre"), _("Einwohner 65-79 Jahre"), _("Einwohner 80+ Jahre"), _("SGB-II-Quote"),
+    _("Grundsicherung im Alter (SGB XII), Quote 65+"), _("Kinder in Bedarfsgemeinschaften"),
+    _("Alleinerziehende Haushalte"), _("Arbeitslosenquote"), _("Einwohner mit Migrationshintergrund"),
+    _("Wohnfläche je Einwohner"), _("Anteil geförderter Wohnungen"), _("Personen"),
+    _("geringer Bedarf"), _("durchschnittlich"),
+]  # fmt: skip
+_SHOWN = {b.name for b in BUILTIN} | {"Personen", "geringer Bedarf", "durchschnittlich"}
+
+
+def shown(text: str) -> str:
+    """A built-in indicator's stored German name or unit in the UI language; other text unchanged."""
+    return gettext(text) if text in _SHOWN else text
+
+
+def shown_group_label(label: str) -> str:
+    """A stored profile-group label ("SGB-II-Quote ↑, Wohnfläche je Einwohner ↓") in the UI language."""
+    parts = []
+    for part in (label or "").split(", "):
+        name, _sep, arrow = part.rpartition(" ") if part[-1:] in "↑↓" and part else (part, "", "")
+        parts.append(f"{shown(name)} {arrow}" if arrow else shown(part))
+    return ", ".join(parts) if label else label

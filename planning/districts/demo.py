@@ -27,6 +27,7 @@ from core.models import District, Municipality
 from planning.districts import services
 from planning.districts.catalogue import AGE_GROUPS
 from planning.districts.models import Offer
+from stakeholders.services import stakeholder_districts_match
 
 LON0, LAT0 = 7.095, 51.578  # south-west corner of the town
 WIDTH, HEIGHT = 0.075, 0.048  # degrees: about 5.2 km x 5.3 km
@@ -231,6 +232,8 @@ def load_districts_demo(municipality: Municipality) -> None:
                 ),
             )
     _link_inner_city_workshop(municipality)
+    # the demo stakeholders (loaded before) name their Sozialraum: place them in the districts
+    stakeholder_districts_match(municipality=municipality)
 
 
 def _link_inner_city_workshop(municipality: Municipality) -> None:

@@ -117,7 +117,7 @@ class DistrictLinkForm(forms.Form):
     """Link a workshop (SWOT board) or a measure of the municipality to a district."""
 
     board = forms.ModelChoiceField(label=_("Workshop"), queryset=None, required=False)
-    measure = forms.ModelChoiceField(label=_("Maßnahme"), queryset=None, required=False)
+    measure = forms.ModelChoiceField(label=_("Maßnahme der SWOT-Liste"), queryset=None, required=False)
 
     def __init__(self, *args, municipality=None, **kwargs) -> None:
         from swot.models import Board, Measure

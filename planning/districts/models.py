@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.models import District, Municipality, MunicipalityScopedQuerySet
+from planning.districts.catalogue import shown, shown_group_label
 from planning.engine.social_index import HIGHER_IS_BETTER, HIGHER_IS_WORSE, NEUTRAL
 
 __all__ = ["Indicator", "IndicatorImport", "IndicatorValue", "Offer", "SocialIndexValue"]
@@ -60,7 +61,16 @@ class Indicator(models.Model):
         verbose_name_plural = _("Indikatoren")
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.unit})" if self.unit else self.name
+        return f"{self.label} ({self.unit_label})" if self.unit else self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the UI language (a built-in's stored German name translated)."""
+        return shown(self.name)
+
+    @property
+    def unit_label(self) -> str:
+        return shown(self.unit)
 
     @property
     def in_index(self) -> bool:
@@ -132,6 +142,10 @@ class SocialIndexValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.district} {self.year}: {self.value}"
+
+    @property
+    def group_label_shown(self) -> str:
+        return shown_group_label(self.group_label)
 
 
 class Offer(models.Model):

@@ -8,7 +8,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Q, Sum, TextField
 from django.db.models.functions import Cast
@@ -16,8 +15,9 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from core.models import District, Municipality
-from planning.districts.catalogue import AGE_GROUPS
+from planning.districts.catalogue import AGE_GROUPS, shown_group_label
 from planning.districts.models import Indicator, IndicatorValue, Offer, SocialIndexValue
+from stakeholders.selectors import stakeholders_in_district
 
 INDEX_KEY = "social_index"
 
@@ -128,7 +128,7 @@ def map_data(municipality: Municipality, level: str) -> dict[str, Any]:
         ],
         "years": sorted(years),
         "indicators": [
-            {"key": i.key, "name": i.name, "unit": i.unit, "direction": i.direction}
+            {"key": i.key, "name": i.label, "unit": i.unit_label, "direction": i.direction}
             for i in indicators
             if i.key in values and not i.age_group
         ],
@@ -136,7 +136,8 @@ def map_data(municipality: Municipality, level: str) -> dict[str, Any]:
         "rank": {str(y): v for y, v in rank.items()},
         "group": {str(y): v for y, v in group.items()},
         "group_labels": {
-            str(y): {str(g): lab for g, lab in labels.items()} for y, labels in group_labels.items()
+            str(y): {str(g): shown_group_label(lab) for g, lab in labels.items()}
+            for y, labels in group_labels.items()
         },
     }
 
@@ -164,7 +165,7 @@ def _municipal_series(
     return out
 
 
-def district_page(district: District) -> dict[str, Any]:
+def district_page(district: District, *, personal: bool = False) -> dict[str, Any]:
     """A district's page: indicators over time against the municipality, age structure, index history,
     offers, stakeholders, workshops and measures located there."""
     municipality = district.municipality
@@ -186,8 +187,8 @@ def district_page(district: District) -> dict[str, Any]:
         series.append(
             {
                 "key": indicator.key,
-                "name": indicator.name,
-                "unit": indicator.unit,
+                "name": indicator.label,
+                "unit": indicator.unit_label,
                 "kind": indicator.kind,
                 "direction": indicator.direction,
                 "years": years,
@@ -208,8 +209,12 @@ def district_page(district: District) -> dict[str, Any]:
         "level_size": level_size,
         "offers": list(Offer.objects.filter(district=district).order_by("kind", "name")),
         "boards": list(district.swot_boards.order_by("-created_at")),
-        "measures": list(district.measures.order_by("deadline", "title")),
-        "stakeholders": district_stakeholders(district),
+        "measures": list(district.planning_measures.order_by("deadline", "title", "pk")),
+        # measures of the SWOT list linked before planning owned measures (not yet adopted by planning)
+        "swot_measures": list(
+            district.measures.filter(planning_measure__isnull=True).order_by("deadline", "title")
+        ),
+        "stakeholders": district_stakeholders(district, personal=personal),
         "children": list(district.children.order_by("code")),
     }
 
@@ -235,22 +240,10 @@ def _pyramid(district: District, indicators: Sequence[Indicator], values) -> dic
     }
 
 
-def district_stakeholders(district: District) -> list[Any]:
-    """Stakeholders located in the district: rows of any stakeholders model with a ``district`` foreign
-    key to core.District (the registry decides where its actors are; none yet: an empty list)."""
-    found = []
-    try:
-        models = apps.get_app_config("stakeholders").get_models()
-    except LookupError:
-        return []
-    for model in models:
-        field = next(
-            (f for f in model._meta.get_fields() if f.many_to_one and f.related_model is District),
-            None,
-        )
-        if field is not None:
-            found += list(model._default_manager.filter(**{field.name: district})[:200])
-    return found
+def district_stakeholders(district: District, *, personal: bool) -> list[dict[str, Any]]:
+    """Stakeholders located in the district or its sub-districts, with the registry's visibility: a
+    person's name only for roles that may see persons (``stakeholders.selectors``)."""
+    return stakeholders_in_district(district, personal=personal)
 
 
 def needs_and_offers(municipality: Municipality, level: str, year: int | None, need: str) -> dict[str, Any]:

@@ -16,11 +16,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.geo import DistrictLocator, district_locator
 from core.models import District, Municipality
 from finance.vocabulary import ImportFileError, detect_decimal_convention, open_table
 from planning.districts.catalogue import BUILTIN, GEO_MESSAGES, SYNONYMS, TABLE_MESSAGES
 from planning.districts.models import Indicator, IndicatorImport, IndicatorValue, Offer, SocialIndexValue
-from planning.engine.geometry import DistrictLocator, GeoIssue, read_districts
+from planning.engine.geometry import GeoIssue, read_districts
 from planning.engine.indicator_table import (
     IndicatorColumn,
     TableIssue,
@@ -28,6 +29,7 @@ from planning.engine.indicator_table import (
     read_indicator_table,
 )
 from planning.engine.social_index import IndexSpec, profile_groups, social_index
+from stakeholders.services import stakeholders_relocate
 
 GROUPS_K = 4
 
@@ -178,6 +180,7 @@ def districts_import_geojson(
         district.save()
     indicators_ensure(municipality=municipality)
     offers_relocate(municipality=municipality)
+    stakeholders_relocate(municipality=municipality)
     return {"created": created, "updated": updated, "warnings": warnings}
 
 
@@ -393,14 +396,7 @@ def _group_label(group, specs: dict[str, IndexSpec], names: dict[str, str]) -> s
 # -- offers ----------------------------------------------------------------------------------------
 def _locator(municipality: Municipality) -> DistrictLocator:
     """Point-in-district over the finest level with geometry (a Sozialraum before its Stadtteil)."""
-    rows = list(
-        District.objects.filter(municipality=municipality, geometry__isnull=False).values_list(
-            "pk", "geometry", "level", "parent_id"
-        )
-    )
-    parents = {parent for *_, parent in rows if parent}
-    finest = [(pk, geometry) for pk, geometry, _level, _p in rows if pk not in parents]
-    return DistrictLocator(finest)
+    return district_locator(municipality)
 
 
 @transaction.atomic
@@ -449,7 +445,8 @@ def offer_delete(*, offer: Offer) -> None:
 def district_link_set(
     *, district: District, board_id: int | None = None, measure_id: int | None = None
 ) -> None:
-    """Link a SWOT board or a measure of the same municipality to the district (None: nothing)."""
+    """Link a SWOT board or a measure of the SWOT list of the same municipality to the district (None:
+    nothing). Planning's measures choose their district themselves (measure form, API, CLI)."""
     from swot.models import Board, Measure
 
     if board_id is not None:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.geo import picker_geojson
 from core.models import District
 from core.permissions import Capability, municipality_required
 from planning.districts import selectors, services
@@ -23,6 +24,7 @@ from planning.districts.forms import (
     OfferForm,
 )
 from planning.districts.models import Indicator, IndicatorImport, Offer
+from stakeholders.privacy import personal_visible
 
 
 def _map_context(municipality, request) -> dict:
@@ -92,7 +94,7 @@ def district_map(request, municipality):
 @municipality_required()
 def district_detail(request, municipality, district_id):
     district = get_object_or_404(District, pk=district_id, municipality=municipality)
-    page = selectors.district_page(district)
+    page = selectors.district_page(district, personal=personal_visible(request.capabilities))
     return render(
         request,
         "planning/districts/detail.html",
@@ -296,7 +298,7 @@ def offer_edit(request, municipality, offer_id=None):
     return render(
         request,
         "planning/districts/offer_form.html",
-        {"municipality": municipality, "form": form, "offer": offer},
+        {"municipality": municipality, "form": form, "offer": offer, "picker": picker_geojson(municipality)},
         status=400 if form.errors else 200,
     )
 
@@ -318,7 +320,7 @@ def needs(request, municipality):
     year = request.GET.get("year")
     year = int(year) if year and year.isdigit() else None
     indicator_choices = [
-        (i.key, i.name)
+        (i.key, i.label)
         for i in selectors.indicators_of(municipality)
         if i.direction != Indicator.Direction.NEUTRAL and not i.age_group
     ]

@@ -325,27 +325,3 @@ def _gaps(metric: list[BaseGeometry], lat0: float) -> list[GeoIssue]:
                     )
                 )
     return issues
-
-
-class DistrictLocator:
-    """Point-in-district for many points: an STRtree over the district polygons.
-
-    ``locate(lon, lat)`` returns the key of the district containing the point (on the boundary: the
-    first by key order, so the answer is stable), or None outside all districts.
-    """
-
-    def __init__(self, districts: Iterable[tuple[Any, dict[str, Any]]]) -> None:
-        items = sorted(
-            ((key, shape(geometry)) for key, geometry in districts if geometry), key=lambda kv: kv[0]
-        )
-        self._keys = [key for key, _ in items]
-        self._shapes = [geom for _, geom in items]
-        for geom in self._shapes:
-            shapely.prepare(geom)
-        self._tree = STRtree(self._shapes) if self._shapes else None
-
-    def locate(self, lon: float, lat: float) -> Any | None:
-        if self._tree is None:
-            return None
-        hits = self._tree.query(shapely.Point(lon, lat), predicate="intersects")
-        return self._keys[min(hits.tolist())] if len(hits) else None

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.models import District
 from planning.measures.models import Measure, MeasureEffect, MeasureIndicator
 
 
@@ -15,11 +16,21 @@ class MeasureForm(forms.ModelForm):
 
     class Meta:
         model = Measure
-        fields = ["title", "goal", "owner", "deadline", "status", "area", "product_code", "account_group"]
+        fields = [
+            "title", "goal", "owner", "deadline", "status", "area", "product_code", "account_group",
+            "district",
+        ]  # fmt: skip
         widgets = {
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "goal": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, municipality=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # the district the measure targets: only the municipality's own (the service checks it again)
+        district = self.fields["district"]
+        district.queryset = District.objects.filter(municipality=municipality).order_by("level", "code")
+        district.empty_label = _("– kein Sozialraum –")
 
     def service_values(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "revision"}

@@ -3,7 +3,7 @@
 Planning owns measures. A TOWS strategy of a SWOT board can become a measure: ``source_strategy`` keeps
 the link to the strategy, ``swot_measure`` to the read-only measure record swot kept before planning
 owned measures (the swot list stays as it is; planning adopts a swot measure by copying it once and
-linking it). Districts are not on main yet: ``district_code`` is a plain nullable key for now.
+linking it). ``district`` is the district (core.District) the measure targets, if any.
 """
 
 from __future__ import annotations
@@ -47,7 +47,14 @@ class Measure(models.Model):
     area = models.CharField(_("Produktbereich"), max_length=2, blank=True)
     product_code = models.CharField(_("Haushaltsprodukt"), max_length=40, blank=True)
     account_group = models.CharField(_("Kontengruppe"), max_length=2, blank=True)
-    district_code = models.CharField(_("Sozialraum"), max_length=40, blank=True)  # until districts land
+    district = models.ForeignKey(
+        "core.District",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="planning_measures",
+        verbose_name=_("Sozialraum"),
+    )
     source_strategy = models.ForeignKey(
         "swot.Strategy",
         on_delete=models.SET_NULL,

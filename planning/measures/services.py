@@ -30,7 +30,7 @@ MEASURE_FIELDS = (
     "area",
     "product_code",
     "account_group",
-    "district_code",
+    "district",
     "source_strategy",
 )
 
@@ -59,6 +59,12 @@ def _check_strategy(municipality: Municipality, values: Mapping[str, Any]) -> No
         raise MeasureError(_("Die Strategie gehört nicht zu dieser Kommune."))
 
 
+def _check_district(municipality: Municipality, values: Mapping[str, Any]) -> None:
+    district = values.get("district")
+    if district is not None and district.municipality_id != municipality.pk:
+        raise MeasureError(_("Der Sozialraum gehört nicht zu dieser Kommune."))
+
+
 def _check_title(municipality: Municipality, title: str, exclude: int | None = None) -> None:
     if not (title or "").strip():
         raise MeasureError(_("Bitte einen Titel angeben."))
@@ -73,6 +79,7 @@ def _check_title(municipality: Municipality, title: str, exclude: int | None = N
 def measure_create(*, municipality: Municipality, title: str, effects: Iterable[Mapping] = (), **values):
     _check_title(municipality, title)
     _check_strategy(municipality, values)
+    _check_district(municipality, values)
     unknown = set(values) - set(MEASURE_FIELDS) - {"swot_measure"}
     if unknown:
         raise MeasureError(_("Unbekannte Felder: %(f)s") % {"f": ", ".join(sorted(unknown))})
@@ -95,6 +102,7 @@ def measure_update(*, measure: Measure, expected_revision: int | None = None, **
         _check_title(locked.municipality, values["title"], exclude=locked.pk)
         values["title"] = values["title"].strip()
     _check_strategy(locked.municipality, values)
+    _check_district(locked.municipality, values)
     changed = [k for k, v in values.items() if getattr(locked, k) != v]
     if changed:
         for key in changed:

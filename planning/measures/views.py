@@ -54,7 +54,7 @@ def measure_index(request, municipality):
 
 @municipality_required(PLAN)
 def measure_create(request, municipality):
-    form = MeasureForm(request.POST or None)
+    form = MeasureForm(request.POST or None, municipality=municipality)
     if request.method == "POST" and form.is_valid():
         try:
             measure = services.measure_create(municipality=municipality, **form.service_values())
@@ -68,7 +68,9 @@ def measure_create(request, municipality):
 @municipality_required(PLAN)
 def measure_edit(request, municipality, measure_id: int):
     measure = _measure(municipality, measure_id)
-    form = MeasureForm(request.POST or None, instance=None, initial=_initial(measure))
+    form = MeasureForm(
+        request.POST or None, instance=None, initial=_initial(measure), municipality=municipality
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.measure_update(

@@ -5,14 +5,44 @@ for erased persons, in every response."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.models import District
 from stakeholders.models import Assessment, Engagement, NetworkSnapshot, Relationship, Stakeholder
 from stakeholders.privacy import display_name
-from stakeholders.services import STAKEHOLDER_FIELDS
+from stakeholders.services import STAKEHOLDER_FIELDS, district_lookup
+
+
+class DistrictField(serializers.PrimaryKeyRelatedField):
+    """A district of the caller's municipality: its id, or its name or code (case-insensitive)."""
+
+    default_error_messages = {
+        **serializers.PrimaryKeyRelatedField.default_error_messages,
+        "unknown": _("Keinen Sozialraum „{value}“ in dieser Kommune."),
+    }
+
+    def get_queryset(self):
+        municipality = self.context.get("municipality")
+        return District.objects.filter(municipality=municipality) if municipality else District.objects.none()
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not data.strip().isdigit():
+            municipality = self.context.get("municipality")
+            found = district_lookup(municipality).get(data.strip().casefold()) if municipality else None
+            if found is None:
+                self.fail("unknown", value=data)
+            return found
+        return super().to_internal_value(data)
 
 
 class StakeholderSerializer(serializers.ModelSerializer):
+    district = DistrictField(
+        required=False,
+        allow_null=True,
+        help_text="Id (or name or code) of a district of the municipality; lon/lat, when given, decide it.",
+    )
+    district_name = serializers.SerializerMethodField()
     revision = serializers.IntegerField(
         required=False,
         min_value=1,
@@ -22,8 +52,13 @@ class StakeholderSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Stakeholder
-        fields = ["id", *STAKEHOLDER_FIELDS, "erased_at", "created_at", "updated_at", "revision"]
+        fields = [
+            "id", *STAKEHOLDER_FIELDS, "district_name", "erased_at", "created_at", "updated_at", "revision",
+        ]  # fmt: skip
         read_only_fields = ["id", "erased_at", "created_at", "updated_at"]
+
+    def get_district_name(self, instance: Stakeholder) -> str:
+        return instance.district.name if instance.district_id else ""
 
     def to_representation(self, instance: Stakeholder) -> dict:
         data = super().to_representation(instance)
@@ -32,7 +67,7 @@ class StakeholderSerializer(serializers.ModelSerializer):
             data["name"] = display_name(instance, personal=False)
             for field in (*Stakeholder.PERSONAL_FIELDS, "tags"):
                 data[field] = [] if field == "tags" else ""
-            for field in ("consent_given_on", "consent_withdrawn_on", "retention_until"):
+            for field in ("consent_given_on", "consent_withdrawn_on", "retention_until", "lon", "lat"):
                 if not personal:
                     data[field] = None
         return data

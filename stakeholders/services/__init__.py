@@ -13,6 +13,7 @@ from stakeholders.services.registry import (
     RegistryError,
     StakeholderConflict,
     assessment_add,
+    district_lookup,
     engagement_complete,
     engagement_log,
     network_snapshot_create,
@@ -20,7 +21,9 @@ from stakeholders.services.registry import (
     relationship_delete,
     stakeholder_create,
     stakeholder_delete,
+    stakeholder_districts_match,
     stakeholder_update,
+    stakeholders_relocate,
 )
 
 __all__ = [
@@ -30,6 +33,7 @@ __all__ = [
     "RegistryError",
     "StakeholderConflict",
     "assessment_add",
+    "district_lookup",
     "engagement_complete",
     "engagement_log",
     "import_apply",
@@ -44,5 +48,7 @@ __all__ = [
     "relationship_delete",
     "stakeholder_create",
     "stakeholder_delete",
+    "stakeholder_districts_match",
     "stakeholder_update",
+    "stakeholders_relocate",
 ]

@@ -24,7 +24,8 @@ from stakeholders.models import (
 from stakeholders.privacy import display_name
 
 RECORD_FIELDS = (
-    "name", "sector", "kind", "district", "tags", "contact_person", "email", "phone", "address", "website",
+    "name", "sector", "kind", "district_note", "lon", "lat", "tags", "contact_person", "email", "phone",
+    "address", "website",
     "interests", "expectations", "attitude", "volunteer_hours", "money", "rooms", "staff", "expertise",
     "notes",
     "legal_basis", "purpose", "consent_given_on", "consent_scope", "consent_withdrawn_on", "retention_until",
@@ -77,7 +78,10 @@ def person_record(stakeholder: Stakeholder) -> dict[str, Any]:
         "id": stakeholder.pk,
         "entity": stakeholder.entity,
         "erased": stakeholder.is_erased,
-        "person": {field: _plain(getattr(stakeholder, field)) for field in RECORD_FIELDS},
+        "person": {
+            **{field: _plain(getattr(stakeholder, field)) for field in RECORD_FIELDS},
+            "district": stakeholder.district.name if stakeholder.district_id else "",
+        },
         "assessments": [
             {
                 "assessed_on": _plain(a.assessed_on),
@@ -211,6 +215,7 @@ def person_erase(*, stakeholder: Stakeholder, user) -> Stakeholder:
         locked.name = f"Person #{locked.pk}"
         locked.tags = []
         locked.consent_given_on = locked.consent_withdrawn_on = locked.retention_until = None
+        locked.lon = locked.lat = None  # a person's point is where they live or work: personal data
         if locked.erased_at is None:
             locked.erased_at = timezone.now()
         locked.revision += 1

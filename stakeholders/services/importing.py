@@ -21,10 +21,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import Municipality
+from core.geo import district_locator
+from core.models import District, Municipality
 from stakeholders.methods.grid import suggested_strategy
 from stakeholders.models import Assessment, ImportBatch, Sector, Stakeholder
-from stakeholders.services.registry import _check_person, _normalise
+from stakeholders.services.registry import _check_person, _normalise, _place, district_lookup
 
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
@@ -36,6 +37,9 @@ COLUMNS: dict[str, str] = {
     "sektor": "sector", "sector": "sector",
     "art": "kind", "kind": "kind",
     "sozialraum": "district", "bezirk": "district", "stadtteil": "district", "district": "district",
+    "ortohnesozialraum": "district_note", "districtnote": "district_note",
+    "längengrad": "lon", "laengengrad": "lon", "lon": "lon", "longitude": "lon", "lng": "lon",
+    "breitengrad": "lat", "lat": "lat", "latitude": "lat",
     "schlagworte": "tags", "tags": "tags",
     "ansprechperson": "contact_person", "contactperson": "contact_person", "kontakt": "contact_person",
     "email": "email", "mail": "email",
@@ -179,6 +183,15 @@ def _number(raw: str, *, integer: bool = False) -> Decimal | int:
     return value
 
 
+def _coordinate(raw: str) -> float:
+    """A longitude or latitude in degrees, German (7,1234) or English (7.1234) decimal notation."""
+    text = raw.strip().replace(" ", "").replace("°", "").replace(",", ".")
+    try:
+        return float(text)
+    except ValueError as exc:
+        raise ValueError(_("„%(value)s“ ist keine Koordinate (Grad, z. B. 7,1234)") % {"value": raw}) from exc
+
+
 def _date(raw: str) -> dt.date:
     text = raw.strip()
     for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"):
@@ -203,6 +216,8 @@ def _convert(field: str, raw: str) -> Any:
         return value
     if field in DATE_FIELDS:
         return _date(raw)
+    if field in ("lon", "lat"):
+        return _coordinate(raw)
     if field == "tags":
         return [t.strip() for t in re.split(r"[,|]", raw) if t.strip()]
     return raw.strip()
@@ -223,6 +238,8 @@ def check_rows(
     if len(rows) > MAX_ROWS:
         return [], [ImportProblem(MAX_ROWS + 2, "", _("Höchstens %(n)s Zeilen je Datei") % {"n": MAX_ROWS})]
     existing = set(Stakeholder.objects.filter(municipality=municipality).values_list("entity", "name"))
+    districts = district_lookup(municipality)
+    locator = None
     seen: dict[tuple[str, str], int] = {}
     result: list[dict] = []
     for line, cells in rows:
@@ -264,9 +281,21 @@ def check_rows(
                 )
             )
         seen.setdefault(identity, line)
+        # the place: a district of the municipality by name or code; a name that matches none is kept
+        # as the place note (shown in the preview), never dropped
+        place = values.pop("district", None)
+        if place:
+            found = districts.get(place.casefold())
+            if found is None:
+                values["district_note"] = place[:120]
         candidate = Stakeholder(municipality=municipality, **_normalise(dict(values)))
+        if place and found is not None:
+            candidate.district = found
         try:
             candidate.full_clean(exclude=["municipality"])
+            if candidate.lon is not None or candidate.lat is not None:
+                locator = locator or district_locator(municipality)
+            _place(candidate, locator)
             _check_person(candidate)
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
@@ -281,6 +310,9 @@ def check_rows(
             plain["_assessment"] = {
                 k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in assessment.items()
             }
+        if candidate.district_id:
+            plain["district"] = candidate.district_id
+            plain["_district_name"] = candidate.district.name
         plain["_line"] = line
         result.append(plain)
     return result, problems
@@ -315,6 +347,9 @@ def import_apply(*, batch: ImportBatch, user=None) -> int:
         existing = set(
             Stakeholder.objects.filter(municipality=locked.municipality).values_list("entity", "name")
         )
+        district_ids = set(
+            District.objects.filter(municipality=locked.municipality).values_list("pk", flat=True)
+        )
         created = 0
         for row in locked.rows:
             values = {k: v for k, v in row.items() if not k.startswith("_")}
@@ -326,7 +361,15 @@ def import_apply(*, batch: ImportBatch, user=None) -> int:
             for field in ("consent_given_on", "retention_until"):
                 if values.get(field):
                     values[field] = dt.date.fromisoformat(values[field])
-            stakeholder = Stakeholder(municipality=locked.municipality, **_normalise(values))
+            district_id = values.pop("district", None)
+            if district_id is not None and district_id not in district_ids:
+                raise ValueError(
+                    _("Zeile %(line)s: den Sozialraum gibt es inzwischen nicht mehr.")
+                    % {"line": row["_line"]}
+                )
+            stakeholder = Stakeholder(
+                municipality=locked.municipality, district_id=district_id, **_normalise(values)
+            )
             stakeholder.full_clean(exclude=["municipality"])
             stakeholder.save()
             assessment = row.get("_assessment")

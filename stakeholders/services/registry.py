@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from core.models import Municipality
+from core.geo import DistrictLocator, district_locator
+from core.models import District, Municipality
 from stakeholders import selectors
 from stakeholders.methods import network
 from stakeholders.methods.grid import suggested_strategy
@@ -25,7 +26,8 @@ from stakeholders.models import (
 )
 
 STAKEHOLDER_FIELDS = (
-    "entity", "name", "sector", "kind", "district", "tags", "contact_person", "email", "phone", "address",
+    "entity", "name", "sector", "kind", "district", "district_note", "lon", "lat", "tags", "contact_person",
+    "email", "phone", "address",
     "website", "interests", "expectations", "attitude", "volunteer_hours", "money", "rooms", "staff",
     "expertise", "notes", "legal_basis", "purpose", "consent_given_on", "consent_scope",
     "consent_withdrawn_on", "retention_until",
@@ -93,11 +95,48 @@ def _check_person(stakeholder: Stakeholder) -> None:
         raise ValidationError(errors)
 
 
+PLACE_FIELDS = ("district", "lon", "lat")
+
+
+def _place(stakeholder: Stakeholder, locator: DistrictLocator | None = None) -> None:
+    """Put the stakeholder in a district of its own municipality: coordinates (both or none) decide the
+    district by point in polygon (``core.geo``, as for offers) and must lie in one; otherwise the chosen
+    district is kept. A district found or chosen replaces the unmatched place name of ``district_note``."""
+    if stakeholder.district_id:
+        owner = (
+            stakeholder.district.municipality_id
+            if Stakeholder.district.is_cached(stakeholder)
+            else District.objects.filter(pk=stakeholder.district_id)
+            .values_list("municipality_id", flat=True)
+            .first()
+        )
+    if stakeholder.district_id and owner != stakeholder.municipality_id:
+        raise ValidationError({"district": _("Dieser Sozialraum gehört nicht zu dieser Kommune.")})
+    lon, lat = stakeholder.lon, stakeholder.lat
+    if (lon is None) != (lat is None):
+        raise ValidationError({"lat": _("Bitte Längen- und Breitengrad angeben oder beide leer lassen.")})
+    if lon is not None and -180 <= lon <= 180 and -90 <= lat <= 90:
+        locator = locator or district_locator(stakeholder.municipality_id)
+        found = locator.locate(lon, lat)
+        if found is None:
+            raise ValidationError(
+                {
+                    "lon": _("Der Punkt (%(lat)s° N, %(lon)s° O) liegt in keinem Sozialraum.")
+                    % {"lat": formats.localize(lat), "lon": formats.localize(lon)}
+                }
+            )
+        stakeholder.district_id = found
+    if stakeholder.district_id:
+        stakeholder.district_note = ""
+
+
 def stakeholder_create(*, municipality: Municipality, user=None, **values: Any) -> Stakeholder:
-    """Register an organisation or a person; validates every field (ValidationError)."""
+    """Register an organisation or a person; validates every field (ValidationError) and places it
+    (``_place``)."""
     values = _normalise(values)
     stakeholder = Stakeholder(municipality=municipality, **values)
     stakeholder.full_clean(exclude=["municipality"])
+    _place(stakeholder)
     _check_person(stakeholder)
     with transaction.atomic():
         stakeholder.save()
@@ -121,13 +160,17 @@ def stakeholder_update(
             raise StakeholderConflict(locked)
         if locked.is_erased:
             values = {
-                k: v for k, v in values.items() if k not in (*Stakeholder.PERSONAL_FIELDS, "name", "entity")
+                k: v
+                for k, v in values.items()
+                if k not in (*Stakeholder.PERSONAL_FIELDS, "name", "entity", "lon", "lat")
             }
         changed = [k for k, v in values.items() if getattr(locked, k) != v]
         for key in changed:
             setattr(locked, key, values[key])
         if changed:
             locked.full_clean(exclude=["municipality"])
+            if set(changed) & set(PLACE_FIELDS):
+                _place(locked)
             _check_person(locked)
             locked.revision += 1
             locked.save()
@@ -139,6 +182,52 @@ def stakeholder_update(
                     action=PersonAccess.Action.EDIT,
                 )
     return locked
+
+
+def stakeholders_relocate(*, municipality: Municipality) -> int:
+    """After new boundaries: place every stakeholder with coordinates again (one STRtree for all); a
+    point now outside every district keeps its district. Returns how many moved."""
+    locator = district_locator(municipality)
+    moved = 0
+    rows = Stakeholder.objects.filter(municipality=municipality, lon__isnull=False, lat__isnull=False)
+    for pk, lon, lat, current in rows.values_list("pk", "lon", "lat", "district_id"):
+        found = locator.locate(lon, lat)
+        if found is not None and found != current:
+            Stakeholder.objects.filter(pk=pk).update(district_id=found, district_note="")
+            moved += 1
+    return moved
+
+
+def district_lookup(municipality: Municipality) -> dict[str, District]:
+    """The municipality's districts by name and by code (case-insensitive) for matching place names:
+    among several of one name the finest (without sub-districts), then the lowest id."""
+    rows = list(District.objects.filter(municipality=municipality).order_by("pk"))
+    parents = {d.parent_id for d in rows if d.parent_id}
+    rows.sort(key=lambda d: (d.pk in parents, d.pk))
+    found: dict[str, District] = {}
+    for key in ("name", "code"):
+        for district in rows:
+            found.setdefault(getattr(district, key).strip().casefold(), district)
+    return found
+
+
+def stakeholder_districts_match(*, municipality: Municipality) -> tuple[int, dict[str, int]]:
+    """Assign the district to every stakeholder whose ``district_note`` names one (by name or code,
+    case-insensitive, as the migration from free text did). Returns the number assigned and the names
+    that still match nothing with how many stakeholders carry each."""
+    lookup = district_lookup(municipality)
+    matched, unmatched = 0, {}
+    rows = Stakeholder.objects.filter(municipality=municipality, district__isnull=True).exclude(
+        district_note=""
+    )
+    for pk, note in rows.values_list("pk", "district_note"):
+        district = lookup.get(note.strip().casefold())
+        if district is None:
+            unmatched[note] = unmatched.get(note, 0) + 1
+            continue
+        Stakeholder.objects.filter(pk=pk).update(district=district, district_note="")
+        matched += 1
+    return matched, unmatched
 
 
 def stakeholder_delete(*, stakeholder: Stakeholder) -> None:

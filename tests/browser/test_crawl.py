@@ -48,9 +48,6 @@ GERMAN_IN_ENGLISH = re.compile(
 KNOWN: dict[str, str] = {  # regular expression on the problem (ids as N) -> the lane that fixes it
     r"/swot/boards/N/verlauf/: shows an event key": "swotproto lane (issue 15: swot history event keys)",
     r"/akteure/(N|raster)/: the page scrolls sideways": "stakeholders lane (layout of its pages at 390 px)",
-    r"/planung/sozialraeume/N/: the page scrolls sideways": "districts lane (district page at 1366 px)",
-    r"/planung/sozialraeume/import/: shows a programming value": "districts lane ('null' on the import page)",
-    r"/planung/sozialraeume/.*German text 'Einwohner'": "districts lane (untranslated label in English)",
 }
 
 

@@ -16,7 +16,7 @@ class StakeholderFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Verein {n}")
     sector = "third"
     kind = "club"
-    district = "Innenstadt"
+    district_note = "Innenstadt"
 
 
 class PersonFactory(StakeholderFactory):

@@ -27,7 +27,13 @@ def test_create_list_filter_and_update_with_revision(api_client, municipality, p
     api_client.force_authenticate(planner)
     created = api_client.post(
         api("stakeholder-list", municipality),
-        {"name": "Caritas", "sector": "third", "kind": "welfare", "tags": ["Migration"], "district": "Nord"},
+        {
+            "name": "Caritas",
+            "sector": "third",
+            "kind": "welfare",
+            "tags": ["Migration"],
+            "district_note": "Nord",
+        },
         format="json",
     )
     assert created.status_code == 201, created.json()

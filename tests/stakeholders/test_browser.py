@@ -41,7 +41,7 @@ def test_planner_adds_assesses_links_exports_and_erases(page, live_server, munic
     page.fill("#id_name", "Quartiersmanagement Innenstadt")
     page.select_option("#id_sector", "public")
     page.select_option("#id_kind", "neighbourhood")
-    page.fill("#id_district", "Innenstadt")
+    page.fill("#id_district_note", "Innenstadt")
     page.click("#stakeholder-form button[type=submit]")
     page.wait_for_selector("#stakeholder-name")
     assert page.inner_text("#stakeholder-name") == "Quartiersmanagement Innenstadt"

@@ -173,9 +173,9 @@ def test_art17_erasure_leaves_no_personal_field_and_keeps_the_aggregates(
     )
     assert PersonAccess.objects.filter(stakeholder=person, action="erase", user=planner).exists()
     # an erased person cannot be filled in again
-    services.stakeholder_update(stakeholder=person, name="Neu", email="neu@example.org", district="Süd")
+    services.stakeholder_update(stakeholder=person, name="Neu", email="neu@example.org", district_note="Süd")
     person.refresh_from_db()
-    assert (person.name, person.email, person.district) == (f"Person #{person.pk}", "", "Süd")
+    assert (person.name, person.email, person.district_note) == (f"Person #{person.pk}", "", "Süd")
 
 
 def test_erasure_discards_pending_imports_that_name_the_person(municipality, person, planner):

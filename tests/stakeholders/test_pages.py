@@ -104,7 +104,7 @@ def test_assess_link_and_log_from_the_detail_page(client, municipality, planner)
 
 def test_grid_shows_movement_between_two_dates_and_links_each_dot(client, municipality, planner):
     mover = StakeholderFactory(municipality=municipality, name="Quartiersmanagement", sector="public")
-    still = StakeholderFactory(municipality=municipality, name="Tafel", sector="third", district="Nord")
+    still = StakeholderFactory(municipality=municipality, name="Tafel", sector="third", district_note="Nord")
     AssessmentFactory(stakeholder=mover, assessed_on=dt.date(2025, 1, 1), influence=2, interest=4)
     AssessmentFactory(stakeholder=mover, assessed_on=dt.date(2026, 1, 1), influence=4, interest=5)
     AssessmentFactory(stakeholder=still, assessed_on=dt.date(2025, 1, 1), influence=1, interest=1)
@@ -152,7 +152,7 @@ def test_resources_page_names_the_shadow_wage(client, municipality, planner):
 
 
 def test_csv_export_neutralises_formulas(client, municipality, planner):
-    StakeholderFactory(municipality=municipality, name='=HYPERLINK("http://x")', district="+Nord")
+    StakeholderFactory(municipality=municipality, name='=HYPERLINK("http://x")', district_note="+Nord")
     client.force_login(planner)
     body = client.get(url(municipality, "export") + "?format=csv").content.decode("utf-8-sig")
     assert "'=HYPERLINK" in body and "'+Nord" in body

@@ -27,7 +27,7 @@ def test_create_an_organisation_with_resources_and_tags(municipality):
         name="AWO Ortsverein",
         sector="third",
         kind="welfare",
-        district="Nord",
+        district_note="Nord",
         tags="Senioren, Kita, Senioren",
         volunteer_hours=2400,
         money=Decimal("5000"),
@@ -147,7 +147,7 @@ def test_overdue_follow_ups_are_flagged(municipality):
 
 def test_search_and_filters(municipality, planner):
     StakeholderFactory(municipality=municipality, name="Caritas", sector="third", tags=["Migration"])
-    StakeholderFactory(municipality=municipality, name="Sparkasse", sector="market", district="Süd")
+    StakeholderFactory(municipality=municipality, name="Sparkasse", sector="market", district_note="Süd")
     PersonFactory(municipality=municipality, name="Erika Muster", email="erika@beispiel.example")
 
     def names(params, personal=True):
@@ -180,9 +180,11 @@ def test_network_snapshot_keeps_the_date_of_its_graph(municipality):
 
 def test_resource_overview_values_hours_at_the_dated_shadow_wage(municipality):
     StakeholderFactory(
-        municipality=municipality, sector="third", district="Nord", volunteer_hours=1000, money=500
+        municipality=municipality, sector="third", district_note="Nord", volunteer_hours=1000, money=500
     )
-    StakeholderFactory(municipality=municipality, sector="informal", district="Nord", volunteer_hours=100)
+    StakeholderFactory(
+        municipality=municipality, sector="informal", district_note="Nord", volunteer_hours=100
+    )
     StakeholderFactory(municipality=municipality, sector="public", volunteer_hours=999)  # not a partner
     overview = selectors.resource_overview(municipality, dt.date(2025, 7, 1))
     assert overview["wage"].eur_per_hour == Decimal("12.82")

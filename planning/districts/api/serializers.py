@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.models import District
 from planning.districts.models import Indicator, Offer, SocialIndexValue
+from planning.districts.selectors import district_stakeholders
 
 
 class DistrictSerializer(serializers.ModelSerializer):
@@ -18,9 +20,23 @@ class DistrictSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "level", "parent", "bbox", "label_lon", "label_lat", "area_km2"]
 
 
+class DistrictStakeholderSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(help_text="A person's name only for roles that may see persons.")
+    is_person = serializers.BooleanField()
+    sector = serializers.CharField()
+
+
 class DistrictDetailSerializer(DistrictSerializer):
+    stakeholders = serializers.SerializerMethodField()
+
     class Meta(DistrictSerializer.Meta):
-        fields = [*DistrictSerializer.Meta.fields, "geometry"]
+        fields = [*DistrictSerializer.Meta.fields, "geometry", "stakeholders"]
+
+    @extend_schema_field(DistrictStakeholderSerializer(many=True))
+    def get_stakeholders(self, district: District) -> list[dict]:
+        rows = district_stakeholders(district, personal=self.context.get("personal", False))
+        return DistrictStakeholderSerializer(rows, many=True).data
 
 
 class IndicatorSerializer(serializers.ModelSerializer):

@@ -1,9 +1,11 @@
 """python manage.py measures --municipality SLUG list [--json]
 python manage.py measures --municipality SLUG create TITLE [--owner ..] [--deadline YYYY-MM-DD] [--product P]
+    [--district CODE]
 python manage.py measures --municipality SLUG status TITLE STATUS [--revision N]
 python manage.py measures --municipality SLUG effect TITLE KIND AMOUNT START_YEAR [--once] [--end-year Y]
 python manage.py measures --municipality SLUG actual TITLE INDICATOR YYYY-MM-DD VALUE
-python manage.py measures --municipality SLUG include SCENARIO TITLE [TITLE ...]   (empty: none)"""
+python manage.py measures --municipality SLUG include SCENARIO TITLE [TITLE ...]   (empty: none)
+python manage.py measures --municipality SLUG district TITLE [CODE] [--revision N]   (no CODE: none)"""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from core.cli import municipality_by_slug
+from core.models import District
 from planning.measures import selectors, services
 from planning.measures.models import Measure
 from planning.projection.services import ProjectionError, scenario_measures_set
@@ -32,6 +35,11 @@ class Command(BaseCommand):
         create.add_argument("--deadline", type=date.fromisoformat)
         create.add_argument("--product", default="")
         create.add_argument("--goal", default="")
+        create.add_argument("--district", help="code or name of the district the measure targets")
+        dis = sub.add_parser("district", help="set (or with no CODE clear) the district a measure targets")
+        dis.add_argument("title")
+        dis.add_argument("code", nargs="?", help="code or name of a district of the municipality")
+        dis.add_argument("--revision", type=int)
         st = sub.add_parser("status")
         st.add_argument("title")
         st.add_argument("status", choices=Measure.Status.values)
@@ -58,6 +66,15 @@ class Command(BaseCommand):
         if measure is None:
             raise CommandError(f"no measure {title!r} in {municipality.slug}")
         return measure
+
+    def _district(self, municipality, code: str | None) -> District | None:
+        if not code:
+            return None
+        districts = District.objects.filter(municipality=municipality)
+        found = districts.filter(code=code).first() or districts.filter(name__iexact=code.strip()).first()
+        if found is None:
+            raise CommandError(f"no district {code!r} in {municipality.slug}")
+        return found
 
     def handle(self, *args, **o):
         municipality = municipality_by_slug(o["municipality"])
@@ -96,8 +113,17 @@ class Command(BaseCommand):
                 deadline=o["deadline"],
                 product_code=o["product"],
                 goal=o["goal"],
+                district=self._district(municipality, o["district"]),
             )
             self.stdout.write(f"created {m.pk}")
+        elif action == "district":
+            m = services.measure_update(
+                measure=self._measure(municipality, o["title"]),
+                expected_revision=o["revision"],
+                district=self._district(municipality, o["code"]),
+            )
+            where = f"{m.district.code} {m.district.name}" if m.district else "-"
+            self.stdout.write(f"{m.title}: {where} (revision {m.revision})")
         elif action == "status":
             m = services.measure_status_set(
                 measure=self._measure(municipality, o["title"]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from core.models import District
 from planning.measures.models import Measure, MeasureEffect, MeasureIndicator, MeasureIndicatorActual
 
 
@@ -43,7 +44,22 @@ class MeasureIndicatorSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "actuals"]
 
 
+class _MunicipalityDistrict(serializers.PrimaryKeyRelatedField):
+    """The id of a district of the requested municipality (another municipality's: "does not exist")."""
+
+    def get_queryset(self):
+        view = self.context.get("view")
+        municipality = getattr(view, "municipality", None) if view is not None else None
+        if municipality is None or getattr(view, "swagger_fake_view", False):
+            return District.objects.none()
+        return District.objects.filter(municipality=municipality)
+
+
 class PlanningMeasureSerializer(serializers.ModelSerializer):
+    district = _MunicipalityDistrict(
+        required=False, allow_null=True, help_text="Id of the district the measure targets (or null)."
+    )
+    district_name = serializers.SerializerMethodField()
     effects = MeasureEffectSerializer(many=True, read_only=True)
     indicators = MeasureIndicatorSerializer(many=True, read_only=True)
     revision = serializers.IntegerField(
@@ -66,7 +82,8 @@ class PlanningMeasureSerializer(serializers.ModelSerializer):
             "area",
             "product_code",
             "account_group",
-            "district_code",
+            "district",
+            "district_name",
             "source_strategy",
             "revision",
             "effects",
@@ -74,3 +91,6 @@ class PlanningMeasureSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "source_strategy", "effects", "indicators"]
         validators: list = []  # the service checks the title's uniqueness
+
+    def get_district_name(self, measure: Measure) -> str:
+        return measure.district.name if measure.district_id else ""

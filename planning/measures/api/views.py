@@ -29,7 +29,11 @@ class _MeasureView(_MunicipalityView):
     serializer_class = PlanningMeasureSerializer
 
     def municipality_queryset(self):
-        return sel.measures_of(self.municipality).prefetch_related("indicators__actuals")
+        return (
+            sel.measures_of(self.municipality)
+            .select_related("district")
+            .prefetch_related("indicators__actuals")
+        )
 
 
 class MeasureListView(_MeasureView, generics.ListCreateAPIView):

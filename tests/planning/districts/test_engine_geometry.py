@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from planning.engine.geometry import DistrictLocator, read_districts
+from core.geo import DistrictLocator
+from planning.engine.geometry import read_districts
 
 LON, LAT = 7.10, 51.60
 STEP = 0.01

@@ -163,3 +163,20 @@ def test_map_queries_do_not_grow_with_the_districts(client, municipality, planne
     # then the same number of queries draws ten times as many districts (and stays small)
     assert (few, many) == (6, 60)
     assert many_queries == few_queries <= 16
+
+
+def test_builtin_indicator_names_and_group_labels_follow_the_ui_language(demo):
+    from django.utils import translation
+
+    from planning.districts import selectors as district_selectors
+
+    with translation.override("en"):
+        data = district_selectors.map_data(demo, "sozialraum")
+    names = {i["key"]: i["name"] for i in data["indicators"]}
+    assert names["population"] == "Population total"
+    assert names["living_space"] == "Living space per inhabitant"
+    labels = " ".join(lab for by_group in data["group_labels"].values() for lab in by_group.values())
+    assert "Einwohner" not in labels and "SGB-II-Quote" not in labels
+    with translation.override("de"):
+        data = district_selectors.map_data(demo, "sozialraum")
+    assert {i["key"]: i["name"] for i in data["indicators"]}["population"] == "Einwohner insgesamt"
