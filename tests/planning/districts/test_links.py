@@ -105,7 +105,7 @@ def test_measure_cli_sets_and_clears_the_district(municipality, districts):
 def test_migration_turns_codes_into_districts_and_keeps_unknown_codes_in_the_goal(
     municipality, districts, capsys
 ):
-    migration = importlib.import_module("planning.migrations.0007_measure_district_foreign_key")
+    migration = importlib.import_module("planning.migrations.0008_measure_district_foreign_key")
 
     class Row:  # the historical model still had the text field: emulate it on the current one
         pass
