@@ -479,7 +479,7 @@ class ColumnWriter:
         ) * self._combo_slots
         key += block.combo
         keys, sums = _group_sum(key, block.cents)
-        keys2, counts = _group_sum(key, np.ones(len(key), dtype=np.int64))
+        _, counts = _group_sum(key, np.ones(len(key), dtype=np.int64))
         self._partials.append((keys, sums, counts))
         self._partial_size += len(keys)
         if self._partial_size > 2_000_000:

@@ -42,12 +42,12 @@ from finance.importing import (
     ParseResult,
     Preview,
     Table,
+    columnar,
     header_fingerprint,
     open_table,
     preview,
     propose_mapping,
 )
-from finance.importing import columnar
 from finance.importing.fdp import is_package, read_package, write_package
 from finance.models import BudgetDataset, BudgetUpload, BudgetVersion, ImportProfile
 
@@ -440,6 +440,7 @@ def _import_parsed(
     name = filename or (source.name if isinstance(source, Path) else "haushalt.csv")
     saved_name: str | None = None
     writer: LineWriter | None = None
+    timings: dict[str, Any] = {}
     try:
         with transaction.atomic():
             dataset = _dataset_lock(
@@ -472,7 +473,8 @@ def _import_parsed(
                 saved_name = version.source_file.name
             version.save()  # a concurrent import of the same file fails here (unique checksum)
             started = time.perf_counter()
-            written, timings = _write_columnar(version, result, mapping, progress)
+            written, found = _write_columnar(version, result, mapping, progress)
+            timings.update(found)
             if written is None:  # the row path: the reference, and the portable one (SQLite)
                 result = result.restart()
                 failed = False
@@ -509,7 +511,9 @@ def _import_parsed(
             committing = time.perf_counter()
     except _Rejected:
         _discard(saved_name)
-        return _parsed_outcome(result, writer.issues if writer else [], "rejected", mapping, detected)
+        outcome = _parsed_outcome(result, writer.issues if writer else [], "rejected", mapping, detected)
+        outcome.timings = timings
+        return outcome
     except IntegrityError:
         _discard(saved_name)
         existing = _version_by_checksum(municipality, checksum, spec.read.identity())

@@ -61,7 +61,7 @@ _INT64_BOUND = 4e18  # sums stay exact in int64 below this (checked on the sum o
 ENABLED = True  # tests switch it off to compare with the row reader
 
 
-class Fallback(Exception):  # noqa: N818 - not an error: "read it with the row reader"
+class Fallback(Exception):
     """This file (or this part of it) needs the row reader; the message says why (for the timings)."""
 
 
@@ -105,12 +105,13 @@ class LineBlock:
 def scan_lines(stream: Any, start: int, header_line: int) -> tuple[int, int]:
     """(byte offset of the first data row from ``start``, number of physical lines after the header).
 
-    Raises Fallback when a line break may sit inside a quoted field (odd number of quotes before it) or
-    the file uses lone carriage returns: then physical lines and records differ."""
+    Raises Fallback when a line break may sit inside a quoted field (odd number of quotes before it), the
+    file uses lone carriage returns or has empty lines (the row reader skips them, pyarrow would not): then
+    physical lines and records differ."""
     stream.seek(start)
     position = newlines = parity = returns = crlf = 0
     offset: int | None = None
-    last = b""
+    last = tail = b""
     previous_cr = False
     while chunk := stream.read(_SCAN_CHUNK):
         count = chunk.count(b"\n")
@@ -119,6 +120,10 @@ def scan_lines(stream: Any, start: int, header_line: int) -> tuple[int, int]:
             for _ in range(header_line - newlines):
                 at = chunk.index(b"\n", at + 1)
             offset = position + at + 1
+        window = tail + chunk
+        if b"\n\n" in window or b"\n\r\n" in window:  # pyarrow reads an empty line as a row of empty cells
+            raise Fallback("an empty line")
+        tail = chunk[-2:]
         if b"\r" in chunk:
             returns += chunk.count(b"\r")
             crlf += chunk.count(b"\r\n")
@@ -153,12 +158,12 @@ class ColumnarReader:
     Also collects the products and accounts that have lines (code, first non-empty name, in the order of
     first appearance) and ``timings`` (seconds per step)."""
 
-    def __init__(self, result: ParseResult, table: Table, *, block_bytes: int = BLOCK_BYTES) -> None:
+    def __init__(self, result: ParseResult, table: Table, *, block_bytes: int | None = None) -> None:
         from .normalise import RowReader
 
         self.result = result
         self.table = table
-        self.block_bytes = block_bytes
+        self.block_bytes = block_bytes or BLOCK_BYTES
         self.rows = RowReader(result, table)  # classification, sign flips, skipped counters
         self.products: list[str] = []
         self.product_names: list[str] = []
