@@ -361,6 +361,7 @@ class ColumnWriter:
         self._combo_slots = width * _columnar().KIND_SLOTS
         self._partials: list[tuple] = []
         self._partial_size = 0
+        self._templates: dict[int, object] = {}
         self._np = np
 
     def __enter__(self) -> ColumnWriter:
@@ -435,25 +436,21 @@ class ColumnWriter:
             whole_max //= NBASE
             groups += 1
         n = len(cents)
-        record = np.zeros(n, dtype=_line_record(groups))
-        record["fields"], record["version_len"], record["version"] = len(BINARY_COLUMNS), 8, self.version.pk
-        record["line_len"], record["line"] = 4, block.line
-        record["year_len"], record["year"] = 2, arrays["year"][block.combo]
-        record["amount_len"], record["ndigits"], record["weight"] = (
-            8 + 2 * (groups + 1),
-            groups + 1,
-            groups - 1,
-        )
+        record = np.empty(n, dtype=_line_record(groups))
+        record[...] = self._template(groups)  # the constant fields, one broadcast copy
+        record["line"] = block.line
+        record["year"] = arrays["year"][block.combo]
         record["sign"] = np.where(cents < 0, 0x4000, 0)
-        record["dscale"] = 2
         digits, whole = record["digits"], magnitude // 100
         for k in range(groups):  # the last whole-euro digit first
             digits[:, groups - 1 - k] = whole % NBASE
             whole //= NBASE
         digits[:, groups] = magnitude % 100 * 100
-        fixed = pa.Array.from_buffers(pa.binary(record.dtype.itemsize), n, [None, pa.py_buffer(record)])
+        size = record.dtype.itemsize  # the fixed part as a binary array without a copy
+        offsets = pa.py_buffer(np.arange(0, (n + 1) * size, size, dtype=np.int32))
+        fixed = pa.Array.from_buffers(pa.binary(), n, [None, offsets, pa.py_buffer(record)])
         tuples = pc.binary_join_element_wise(
-            fixed.cast(pa.binary()),
+            fixed,
             arrays["product"].take(block.product),
             arrays["account"].take(block.account),
             arrays["combo"].take(block.combo),
@@ -470,6 +467,20 @@ class ColumnWriter:
         self.timings["rollup"] += time.perf_counter() - done
         self.count += n
         return n
+
+    def _template(self, groups: int):
+        template = self._templates.get(groups)
+        if template is None:
+            template = self._templates[groups] = self._np.zeros((), dtype=_line_record(groups))
+            template["fields"], template["version_len"], template["version"] = (
+                len(BINARY_COLUMNS),
+                8,
+                self.version.pk,
+            )
+            template["line_len"], template["year_len"], template["dscale"] = 4, 2, 2
+            template["amount_len"], template["ndigits"] = 8 + 2 * (groups + 1), groups + 1
+            template["weight"] = groups - 1
+        return template
 
     def _partial(self, block) -> None:
         """Rollup sums per (product, account group, year, phase, statement, direction), exact int64."""

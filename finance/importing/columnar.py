@@ -47,14 +47,9 @@ if TYPE_CHECKING:
     from .parser import ParseResult
 
 ASCII_COMPATIBLE = {"utf-8": "utf8", "utf-8-sig": "utf8", "cp1252": "cp1252", "latin-1": "latin-1"}
-BLOCK_BYTES = 8 << 20
+BLOCK_BYTES = 2 << 20
 _SCAN_CHUNK = 8 << 20
 KIND_SLOTS = 16  # (statement, direction) kinds per value column: 5 statements x 2 directions fit
-_FAST = {
-    DECIMAL_COMMA: r"^-?(?:\d{1,3}(?:\.\d{3})+|\d{1,13})(?:,\d\d)?-?$",
-    "en": r"^-?(?:\d{1,3}(?:,\d{3})+|\d{1,13})(?:\.\d\d)?-?$",
-}
-_MARKS = r"[.,-]"
 _INT64_BOUND = 4e18  # sums stay exact in int64 below this (checked on the sum of magnitudes)
 
 
@@ -152,6 +147,25 @@ def scan_lines(stream: Any, start: int, header_line: int) -> tuple[int, int]:
     return offset, lines - header_line
 
 
+def _native_stream(stream: Any, offset: int) -> Any:
+    """The file from ``offset`` as a pyarrow stream read by Arrow itself (a path: ``OSFile``; bytes: a
+    buffer) where possible: Arrow reading a Python file object allocates its read-ahead as Python
+    objects, outside its memory pool and bounded only by how far ahead its thread gets."""
+    import io
+
+    import pyarrow as pa
+
+    if isinstance(stream, io.BytesIO):
+        return pa.BufferReader(pa.py_buffer(stream.getvalue())[offset:])  # the bytes, not a copy
+    name = getattr(stream, "name", None)
+    if isinstance(name, str) and isinstance(stream, io.BufferedReader):
+        native = pa.OSFile(name, "r")
+        native.seek(offset)
+        return native
+    stream.seek(offset)
+    return stream
+
+
 class ColumnarReader:
     """Reads the data rows of a wide CSV file into ``LineBlock``s; fills ``result`` like the row reader.
 
@@ -199,13 +213,13 @@ class ColumnarReader:
         idx = self.rows.index
         used = sorted({*idx.values(), *(position for position, *_ in self.rows.values)})
         names = [f"c{i}" for i in range(self.rows.width)]
-        stream.seek(start + offset)
         try:
             reader = pacsv.open_csv(
-                stream,
+                _native_stream(stream, start + offset),
                 read_options=pacsv.ReadOptions(
                     column_names=names,
                     block_size=self.block_bytes,
+                    use_threads=False,
                     encoding=ASCII_COMPATIBLE[table.info.encoding or ""],
                 ),
                 parse_options=pacsv.ParseOptions(
@@ -261,43 +275,38 @@ class ColumnarReader:
         return pc.utf8_trim_whitespace(batch.column(f"c{position}"))
 
     def _cents(self, column: Any) -> np.ndarray:
-        """Exact cents of one value column (int64); Fallback when a cell is not an amount."""
+        """Exact cents of one value column (int64); Fallback when a cell is not an amount.
+
+        One compiled pass (``_parse_cells``) reads the forms almost every export writes; every other
+        distinct text goes once through the row reader's parser (which knows all accepted forms)."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        m = self.result.mapping
-        both = pc.and_(pc.starts_with(column, "-"), pc.ends_with(column, "-"))  # "-1,00-": not a number
-        fast = pc.and_(
-            pc.and_(pc.match_substring_regex(column, _FAST[m.decimal_convention]), pc.invert(both)),
-            pc.less_equal(pc.utf8_length(column), 22),  # at most 17 digits: int64 holds them
-        )
-        digits = pc.replace_substring_regex(pc.if_else(fast, column, "0"), _MARKS, "")
-        values = pc.cast(digits, pa.int64()).to_numpy(zero_copy_only=False)
-        text = pc.if_else(fast, "", column)
-        # "1.234,56" is already in cents once the marks are gone; "1.234" and "1234" are whole euros
-        mark = "," if m.decimal_convention == DECIMAL_COMMA else "."
-        whole = pc.invert(pc.match_substring(column, mark)).to_numpy(zero_copy_only=False)
-        scale = np.where(whole, 100, 1)
-        negative = pc.or_(pc.starts_with(column, "-"), pc.ends_with(column, "-")).to_numpy(
-            zero_copy_only=False
-        )
-        cents = values * scale
-        cents = np.where(negative, -cents, cents)
-        if pc.any(pc.not_equal(text, "")).as_py():
-            cents = cents.copy()
-            odd = pc.unique(pc.filter(text, pc.not_equal(text, "")))
+        if column.type != pa.string():
+            column = column.cast(pa.string())
+        n = len(column)
+        cents = np.zeros(n, dtype=np.int64)
+        status = np.zeros(n, dtype=np.int8)
+        buffers = column.buffers()
+        offsets = np.frombuffer(buffers[1], dtype=np.int32, count=n + 1, offset=column.offset * 4)
+        end = int(offsets[-1])
+        data = np.frombuffer(buffers[2], dtype=np.uint8, count=end) if end else np.zeros(1, dtype=np.uint8)
+        comma = self.result.mapping.decimal_convention == DECIMAL_COMMA
+        _kernel()(data, offsets, comma, cents, status)
+        odd_rows = np.flatnonzero(status == 2)
+        if odd_rows.size:
+            odd = column.take(pa.array(odd_rows))
+            distinct = pc.unique(odd)
             parse = self.rows.parse_amount
             converted = []
-            for raw in odd.to_pylist():
+            for raw in distinct.to_pylist():
                 try:
                     amount = parse(raw)
                 except NumberFormatError as exc:
                     raise Fallback(f"{raw!r} is not an amount") from exc
                 converted.append(int(amount.scaleb(2)))
-            where = pc.index_in(text, value_set=odd).to_numpy(zero_copy_only=False)
-            mask = ~np.isnan(where) if where.dtype.kind == "f" else where >= 0
-            positions = np.asarray(where[mask], dtype=np.int64)
-            cents[mask] = np.asarray(converted, dtype=np.int64)[positions]
+            where = pc.index_in(odd, value_set=distinct).to_numpy(zero_copy_only=False)
+            cents[odd_rows] = np.asarray(converted, dtype=np.int64)[where.astype(np.int64)]
         return cents
 
     def _ids(self, codes: Any, known: dict[str, int], table: list[str], names: list[str]) -> np.ndarray:
@@ -471,6 +480,82 @@ class ColumnarReader:
 
     def used_accounts(self) -> list[int]:
         return np.flatnonzero(self._used_accounts).tolist()
+
+
+def _parse_cells(data, offsets, comma, cents, status):  # pragma: no cover - compiled by numba
+    """The common amount forms, byte by byte, into cents: ``-?(\\d{1,3}(\\.\\d{3})+|\\d{1,13})(,\\d\\d)?-?``
+    (``de``; ``en`` swaps ``.`` and ``,``), one minus at most. ``status``: 0 read, 1 empty (zero), 2 any other
+    text (for the row reader's parser)."""
+    dec = 44 if comma else 46
+    grp = 46 if comma else 44
+    for i in range(len(offsets) - 1):
+        s = offsets[i]
+        e = offsets[i + 1]
+        if s == e:
+            status[i] = 1
+            continue
+        negative = False
+        if data[s] == 45:
+            negative = True
+            s += 1
+        if e > s and data[e - 1] == 45:
+            if negative:
+                status[i] = 2
+                continue
+            negative = True
+            e -= 1
+        fraction = 0
+        scale = 100
+        if e - s >= 4 and data[e - 3] == dec:
+            d1 = np.int64(data[e - 2]) - 48
+            d2 = np.int64(data[e - 1]) - 48
+            if d1 < 0 or d1 > 9 or d2 < 0 or d2 > 9:
+                status[i] = 2
+                continue
+            fraction = d1 * 10 + d2
+            scale = 1
+            e -= 3
+        # the integer part: digits, grouped by thousands marks or not at all
+        value = 0
+        digits = 0
+        group = -1  # digits since the last mark; -1 before the first mark
+        bad = e <= s
+        for k in range(s, e):
+            c = data[k]
+            if c == grp:
+                if digits == 0 or (group == -1 and digits > 3) or (group != -1 and group != 3):
+                    bad = True
+                    break
+                group = 0
+                continue
+            d = np.int64(c) - 48
+            if d < 0 or d > 9:
+                bad = True
+                break
+            value = value * 10 + d
+            digits += 1
+            if group != -1:
+                group += 1
+            if digits > 13:
+                bad = True
+                break
+        if bad or (group != -1 and group != 3):
+            status[i] = 2
+            continue
+        amount = value * 100 + fraction if scale == 1 else value * 100
+        cents[i] = -amount if negative else amount
+
+
+_KERNEL: list[Any] = []
+
+
+def _kernel() -> Any:
+    """``_parse_cells`` compiled by numba on first use (cached on disk: later processes load it)."""
+    if not _KERNEL:
+        import numba
+
+        _KERNEL.append(numba.njit(cache=True, nogil=True)(_parse_cells))
+    return _KERNEL[0]
 
 
 def _group_sum(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

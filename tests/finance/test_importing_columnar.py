@@ -192,3 +192,83 @@ def test_header_only_columns_and_encodings(municipality, monkeypatch):
     fast, _rows, _data = _both(municipality, utf16, monkeypatch)
     assert fast.timings["fallback"] == "encoding utf-16"
     assert HEADER[0] == "Profitcenter"
+
+
+def _reader_peak(data: bytes, block_bytes: int) -> tuple[int, int]:
+    """(lines, peak bytes) of reading ``data`` column-wise: Python/numpy objects (tracemalloc) plus
+    pyarrow's memory pool, sampled after every block; the blocks are dropped as a writer would."""
+    import tracemalloc
+    from itertools import islice
+
+    import pyarrow as pa
+
+    from finance.importing import ParseResult, open_table, propose_mapping
+
+    with open_table(data) as table:
+        sample = [cells for _line, cells in islice(table.rows(), 200)]
+        mapping = propose_mapping(table.header, sample, "NW", delimiter=table.info.delimiter)
+        reader = columnar.ColumnarReader(ParseResult(table, mapping), table, block_bytes=block_bytes)
+        tracemalloc.start()
+        base = pa.total_allocated_bytes()
+        peak = lines = 0
+        try:
+            for block in reader.blocks():
+                lines += len(block.cents)
+                current, _ = tracemalloc.get_traced_memory()
+                peak = max(peak, current + pa.total_allocated_bytes() - base)
+                del block
+        finally:
+            tracemalloc.stop()
+    return lines, peak
+
+
+def test_reading_memory_is_bounded_by_the_block_not_the_file():
+    header, _, rows = generated_csv(300).partition(b"\r\n")  # 1,800 rows, 0.5 MB
+    small = header + b"\r\n" + rows * 8  # 14,400 rows
+    large = header + b"\r\n" + rows * 32  # 57,600 rows: the same products and accounts, four times the rows
+    _reader_peak(small, 65_536)  # first use: imports and the compiled reader are not the file's memory
+    small_lines, small_peak = _reader_peak(small, 65_536)
+    large_lines, large_peak = _reader_peak(large, 65_536)
+    assert large_lines == 4 * small_lines
+    # four times the file, the same blocks: pyarrow's read-ahead and one block's arrays, not the file
+    assert large_peak < 1.3 * small_peak, (small_peak, large_peak)
+    assert large_peak < len(large) / 4, (large_peak, len(large))
+
+
+FORMS = [
+    "-1.234,56", "1234,56-", "0,00", "nan", "1,5", "1.5E+03", "29.026.000", " 12,00 ", "", "7", "-0,00",
+    "2,5e3", "1.000.000.000,01", "-", "00012,50", "12,3,4", "1.23,4", "1,234", "-1,00-", "1.2345",
+    "12.34,56", "1234567890123456,00", "1,234.56", "1234.56", "+5,00", "5,00 €", ",50", "1.234.", "--1",
+    "9.999.999.999.999,99", "99.999.999.999.999,99", "1 234,56", "١٢٣", "12a,00", "0", "-0",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("convention", ["de", "en"])
+def test_the_compiled_cell_reader_agrees_with_the_row_parser(convention):
+    import numpy as np
+    import pyarrow as pa
+
+    from finance.importing.numbers import NumberFormatError, make_amount_parser
+
+    rng = np.random.default_rng(7)
+    forms = FORMS + [
+        f"{'-' if x % 3 else ''}{x // 100:,}.{x % 100:02d}" for x in rng.integers(0, 10**14, 300)
+    ]
+    forms += [f.translate(str.maketrans(",.", ".,")) for f in forms[len(FORMS) :]]
+    column = pa.array(forms)
+    offsets = np.frombuffer(column.buffers()[1], dtype=np.int32, count=len(forms) + 1)
+    data = np.frombuffer(column.buffers()[2], dtype=np.uint8, count=int(offsets[-1]))
+    cents, status = np.zeros(len(forms), dtype=np.int64), np.zeros(len(forms), dtype=np.int8)
+    columnar._kernel()(data, offsets, convention == "de", cents, status)
+    parse = make_amount_parser(convention)
+    read = 0
+    for text, value, state in zip(forms, cents.tolist(), status.tolist(), strict=True):
+        if state == 2:
+            continue  # left to the row parser
+        read += 1
+        try:
+            expected = int(parse(text).scaleb(2))
+        except NumberFormatError:
+            pytest.fail(f"{text!r} read as {value} but the row parser refuses it")
+        assert value == (0 if state == 1 else expected) == expected, text
+    assert read > 300
