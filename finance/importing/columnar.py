@@ -17,13 +17,13 @@ wide layout. Steps:
    columns, all as text; a row with another number of fields, an empty line, a quote problem: ``Fallback``.
    At the end the number of rows read must equal the number of lines after the header.
 3. **Amounts**: the form almost every export writes (``-1.234,56``, ``1234,56-``; ``1,234.56`` in ``en``
-   files) and plain integers are checked by one regex and turned into cents by removing the marks and
-   casting to int64; every other distinct text (``nan``, ``1,5``, ``1.5E+06``, ``29.026.000`` …) goes once
-   through the row reader's ``AmountParser``; a text it refuses means ``Fallback``.
+   files) and plain integers are read into cents by one compiled pass over the column's bytes
+   (``_parse_cells``, numba); every other distinct text (``nan``, ``1,5``, ``1.5E+06`` …) goes once through
+   the row reader's ``AmountParser``; a text it refuses means ``Fallback``.
 4. **Rows**: codes and names trimmed, the account fallback column where the account is empty; each distinct
    (account class, direction text) is classified by the row reader's ``_classify``. Rows outside the budget
-   (class 9, 8) are counted as skipped like the row reader does; a total row, a row without account, an
-   error class: ``Fallback``.
+   (class 9, 8) are counted as skipped like the row reader does; a total row that adds up is left out with
+   the row reader's note; a total row that does not, a row without account, an error class: ``Fallback``.
 5. **Lines** (``LineBlock``): the non-zero cells, row by row and value column by value column (the row
    reader's order), positive in their direction, with integer ids for product, account and
    (year, phase, statement, direction).
@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .issues import WARNING, make_issue
 from .mapping import WIDE
 from .numbers import DECIMAL_COMMA, NumberFormatError
 from .sources import CSV, Table
@@ -192,6 +193,7 @@ class ColumnarReader:
         self._used_accounts = np.zeros(0, dtype=bool)
         self._combo_sums: dict[int, int] = {}
         self._magnitude = 0.0
+        self._raw_sums = [0] * len(self.rows.values)  # raw cents per value column of the rows so far
         self.timings: dict[str, float] = {"scan": 0.0, "read": 0.0, "amounts": 0.0, "rows": 0.0}
 
     # -- public -----------------------------------------------------------------------------------
@@ -346,11 +348,20 @@ class ColumnarReader:
         encoded = key.dictionary_encode()
         kinds = [self._kind(text) for text in encoded.dictionary.to_pylist()]
         kind_index = encoded.indices.to_numpy(zero_copy_only=False)
-        status = np.array([0 if k[0] == "ok" else 1 if k[0] == "skip" else 2 for k in kinds], dtype=np.int8)
+        codes = {"ok": 0, "skip": 1, "none": 3}
+        status = np.array([codes.get(k[0], 2) for k in kinds], dtype=np.int8)
         row_status = status[kind_index]
         if (row_status == 2).any():
-            raise Fallback("a row that is not a budget line (total row, no account, error)")
+            raise Fallback("a row the row reader refuses (unknown direction, account outside the budget)")
         lines = np.arange(first_line, first_line + n, dtype=np.int64)
+        counted = row_status <= 1  # rows whose raw amounts a later total row adds up
+        self._magnitude += float(np.abs(cents[counted]).sum(dtype=np.float64))
+        if self._magnitude >= _INT64_BOUND:
+            raise Fallback("amounts too large for exact int64 sums")
+        if (row_status == 3).any():
+            self._total_rows(batch, cents, counted, row_status == 3, lines)
+        for j, total in enumerate(cents[counted].sum(axis=0).tolist()):
+            self._raw_sums[j] += total
         ok = row_status == 0
         if not ok.all():
             self._skip(kinds, kind_index, row_status, lines)
@@ -361,9 +372,6 @@ class ColumnarReader:
         nonzero = cents != 0
         nonzero &= ok[:, None]
         self.result.stats.zero_amounts += int(ok.sum()) * len(values) - int(nonzero.sum())
-        self._magnitude += float(np.abs(cents[nonzero]).sum(dtype=np.float64))
-        if self._magnitude >= _INT64_BOUND:
-            raise Fallback("amounts too large for exact int64 sums")
         emits = nonzero.any(axis=1)
         if not emits.any():
             self.timings["rows"] += time.perf_counter() - middle
@@ -391,6 +399,29 @@ class ColumnarReader:
             self._combo_sums[int(combo_id)] = self._combo_sums.get(int(combo_id), 0) + int(total)
         self.timings["rows"] += time.perf_counter() - middle
         return block
+
+    def _total_rows(
+        self, batch: Any, cents: np.ndarray, counted: np.ndarray, candidates: np.ndarray, lines: np.ndarray
+    ) -> None:
+        """Rows without account and direction (the row reader's ``_total_row``): with no product, name
+        or account name they must equal the raw sums of all rows above them (then they are left out, with
+        a note); anything else goes back to the row reader, which words the problem."""
+        rows = np.flatnonzero(candidates)
+        for role in ("product_code", "product_name", "account_name", "account_name_fallback"):
+            column = self._text(batch, role)
+            if column is not None and any(column.take(rows).to_pylist()):
+                raise Fallback("a row without account")
+        running = np.cumsum(np.where(counted[:, None], cents, 0), axis=0)
+        for r in rows.tolist():
+            above = running[r - 1].tolist() if r else [0] * cents.shape[1]
+            expected = [carry + part for carry, part in zip(self._raw_sums, above, strict=True)]
+            if cents[r].tolist() != expected:
+                raise Fallback("a total row that does not add up")
+            if not cents[r].any():
+                self.result.stats.skipped_rows += 1  # an empty row: nothing to import
+                continue
+            self.result.stats.total_rows += 1
+            self.result._add(make_issue("total_row_ok", line=int(lines[r]), severity=WARNING))
 
     def _empty(self, n: int) -> Any:
         import pyarrow as pa

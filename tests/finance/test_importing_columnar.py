@@ -155,7 +155,11 @@ def test_an_invalid_cell_is_worded_as_before_and_nothing_is_stored(municipality,
         (lambda rows: rows[1].__setitem__(1, "Personal\nund Versorgung"), "quotes"),  # quoted line break
         (lambda rows: rows.insert(2, []), "empty line"),
         (lambda rows: rows[2].append("x"), "pyarrow"),  # a row with an extra field
-        (lambda rows: rows.append(["", "", "", "", "28.300,75", "26.400,00", "27.200,00"]), "total row"),
+        (
+            lambda rows: rows.append(["", "", "", "", "28.300,75", "26.400,00", "27.200,00"]),
+            "does not add up",
+        ),
+        (lambda rows: rows.insert(2, ["", "Summe", "", "", "1,00", "0,00", "0,00"]), "without account"),
         (lambda rows: rows[0].__setitem__(0, "1" * 41), "too long"),
         (lambda rows: rows[0].__setitem__(5, "99.999.999.999.999,00"), "too large"),
     ],
@@ -169,6 +173,18 @@ def test_files_the_columns_cannot_read_exactly_fall_back_to_the_row_reader(
     assert fast.timings["reader"] == "rows"
     assert reason in fast.timings["fallback"]
     assert [e.message_de for e in fast.errors] == [e.message_de for e in rows_outcome.errors]
+
+
+def test_a_total_row_that_adds_up_is_left_out_column_wise(municipality, monkeypatch):
+    rows = [list(r) for r in ROWS]
+    rows.insert(
+        2, ["010101", "Rat", "91110000", "Kalkulatorisch", "5,00", "0,00", "0,00"]
+    )  # skipped, counted
+    rows.append(["", "", "", "", "24.304,75", "25.400,00", "27.200,00"])
+    fast, _rows, data = _both(municipality, csv_bytes(rows), monkeypatch)
+    assert fast.status == "imported"
+    assert fast.timings["reader"] == "columnar", fast.timings.get("fallback")
+    assert [w["code"] for w in data["warnings"]] == ["total_row_ok", "skipped_accounts"]
 
 
 def test_small_blocks_give_the_same_result(municipality, monkeypatch):
