@@ -360,7 +360,7 @@ class ColumnWriter:
         width = len(reader.rows.values)
         self._combo_slots = width * _columnar().KIND_SLOTS
         self._partials: list[tuple] = []
-        self._partial_size = 0
+        self._partial_size = self._merged_size = 0
         self._templates: dict[int, object] = {}
         self._np = np
 
@@ -493,7 +493,8 @@ class ColumnWriter:
         _, counts = _group_sum(key, np.ones(len(key), dtype=np.int64))
         self._partials.append((keys, sums, counts))
         self._partial_size += len(keys)
-        if self._partial_size > 2_000_000:
+        # merge before the partial sums grow with the file (keeps memory bounded by the distinct keys)
+        if self._partial_size > max(200_000, 4 * self._merged_size):
             self._compact()
 
     def _compact(self) -> None:
@@ -506,7 +507,7 @@ class ColumnWriter:
         merged, totals = _group_sum(keys, sums)
         _, numbers = _group_sum(keys, counts)
         self._partials = [(merged, totals, numbers)]
-        self._partial_size = len(merged)
+        self._partial_size = self._merged_size = len(merged)
 
     def finish(self) -> None:
         """After ``__exit__`` ended the COPY: the products and accounts with lines, and the rollup."""

@@ -50,6 +50,8 @@ if TYPE_CHECKING:
 ASCII_COMPATIBLE = {"utf-8": "utf8", "utf-8-sig": "utf8", "cp1252": "cp1252", "latin-1": "latin-1"}
 BLOCK_BYTES = 2 << 20
 _SCAN_CHUNK = 8 << 20
+# what str.strip() removes (the row reader strips cells so): Unicode White_Space plus \x1c-\x1f
+_WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 KIND_SLOTS = 16  # (statement, direction) kinds per value column: 5 statements x 2 directions fit
 _INT64_BOUND = 4e18  # sums stay exact in int64 below this (checked on the sum of magnitudes)
 
@@ -274,7 +276,7 @@ class ColumnarReader:
         position = self.rows.index.get(role, -1)
         if position < 0:
             return None
-        return pc.utf8_trim_whitespace(batch.column(f"c{position}"))
+        return pc.utf8_trim(batch.column(f"c{position}"), characters=_WHITESPACE)
 
     def _cents(self, column: Any) -> np.ndarray:
         """Exact cents of one value column (int64); Fallback when a cell is not an amount.
