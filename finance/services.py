@@ -414,6 +414,59 @@ def version_fdp(version: BudgetVersion) -> bytes:
     return write_package(rows, name=name, title=str(version))
 
 
+# The "Offener Haushalt" portal's standard dataset (ohh_standard-datensatz.csv), column for column.
+OHH_HEADER = (
+    "Betrag",
+    "Betrag-Typ",
+    "Jahr",
+    "Budget Richtung",
+    "Ebene 1 – Code ",  # sic: the portal's header has the trailing space
+    "Ebene 1 – Bezeichnung (Produktgruppe)",
+    "Ebene 2 – Code",
+    "Ebene 2 – Bezeichnung (Profitcenter)",
+    "Ebene 3 – Code",
+    "Ebene 3 – Bezeichnung (Kontengruppe)",
+    "Ebene 4 – Code",
+    "Ebene 4 – Bezeichnung (Kostenart)",
+)
+_OHH_PHASE = {"actual": "Ist", "plan": "Plan"}
+_OHH_DIRECTION = {"revenue": "Einnahmen", "expense": "Ausgaben"}
+
+
+def version_ohh(version: BudgetVersion) -> tuple[bytes, int]:
+    """A version as the Offener Haushalt standard dataset (UTF-8, comma, decimal point): one row per
+    line of the doppik statements in the phases the format knows (Ist, Plan); levels: product area,
+    product, account group, account. Returns the CSV and the number of lines left out (commitments and
+    kameral statements: the format has no place for them). Importing the file gives the same totals per
+    year, phase, statement (from the account class) and direction."""
+    import csv
+    import io
+
+    from finance.importing.reference import FINANCIAL, RESULTS, product_area_name
+
+    land = version.municipality.land
+    products = dict(version.products.values_list("code", "name"))
+    accounts = dict(version.accounts.values_list("code", "name"))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(OHH_HEADER)
+    left_out = 0
+    lines = version.lines.order_by("line", "pk").values_list(
+        "amount", "phase", "year", "direction", "area", "product_code", "account_group", "account_code",
+        "statement",
+    )  # fmt: skip
+    for amount, phase, year, direction, area, product, group, account, statement in lines.iterator(5000):
+        if phase not in _OHH_PHASE or statement not in (RESULTS, FINANCIAL):
+            left_out += 1
+            continue
+        writer.writerow(
+            (f"{amount:f}", _OHH_PHASE[phase], year, _OHH_DIRECTION[direction], area,
+             product_area_name(area, land) or "", product, products.get(product, ""), group, "", account,
+             accounts.get(account, ""))
+        )  # fmt: skip
+    return buffer.getvalue().encode("utf-8"), left_out
+
+
 def _import_parsed(
     *,
     municipality: Municipality,
