@@ -114,16 +114,21 @@ def normalised_lines_file(path: Path, n: int, version_id: int) -> None:
                 out.write(f"{prefix}{year}\t{phase}\tresults\t{direction}\t{c // 100}.{c % 100:02d}\n")
 
 
-def baseline_psql(lines_path: Path) -> float:
-    """The server's own COPY through ``psql \\copy`` of the normalised lines; seconds incl. commit."""
+def baseline_psql(lines_path: Path, *, indexed: bool = True) -> float:
+    """The server's own COPY through ``psql \\copy`` of the normalised lines; seconds incl. commit.
+
+    ``indexed``: into a table ``LIKE finance_budgetline INCLUDING ALL`` (primary key and the
+    (version_id, product_code) index: the same work the import has); else into a table with the same
+    columns and no index or constraint (the strongest floor: pure parsing and heap writing)."""
     from finance.models import BudgetLine
 
     url = os.environ["DATABASE_URL"]
     table = BudgetLine._meta.db_table
     columns = ", ".join(BudgetLine.COPY_COLUMNS)
+    like = f"LIKE {table} INCLUDING ALL" if indexed else f"LIKE {table} INCLUDING DEFAULTS INCLUDING IDENTITY"
     subprocess.run(
         ["psql", url, "-q", "-c", "DROP TABLE IF EXISTS bench_finance_copy",
-         "-c", f"CREATE TABLE bench_finance_copy (LIKE {table} INCLUDING ALL)"],
+         "-c", f"CREATE TABLE bench_finance_copy ({like})"],
         check=True,
     )  # fmt: skip
     started = time.perf_counter()
@@ -174,7 +179,16 @@ def child(path: str) -> None:
     status = Path("/proc/self/status")
     lines = status.read_text().splitlines() if status.exists() else []
     hwm = next((line.split()[1] for line in lines if line.startswith("VmHWM")), None)
-    print(json.dumps({"seconds": elapsed, "vm_hwm_kb": int(hwm) if hwm else None, **outcome.to_json()}))
+    print(
+        json.dumps(
+            {
+                "seconds": elapsed,
+                "vm_hwm_kb": int(hwm) if hwm else None,
+                "timings": outcome.timings,
+                **outcome.to_json(),
+            }
+        )
+    )
 
 
 def baseline_copy(n: int, version_id: int) -> float:
@@ -205,6 +219,39 @@ def baseline_copy(n: int, version_id: int) -> float:
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE bench_finance_copy")
     return elapsed
+
+
+PROFILE_PARTS = {
+    # part of the import: timing keys of ImportOutcome.timings (columnar path; the row path has one)
+    "read_parse": ("scan", "read", "amounts"),  # line scan, pyarrow blocks, amounts to cents
+    "normalise": ("rows",),  # classification, codes to ids, lines per block
+    "encode": ("encode",),  # binary COPY tuples from the columns
+    "copy_budgetline": ("copy",),  # waiting for the server: COPY with its index maintenance
+    "rollup": ("rollup",),  # rollup sums per block
+    "dimensions_rollup_write": ("finish",),  # products, accounts, rollup rows
+    "checks_summary": ("summary",),  # totals from the rollup, version row
+    "commit": ("commit",),
+    "row_path": ("rows_path", "columnar_attempt"),  # only when the file needed the row reader
+}
+
+
+def profile(result: dict) -> dict[str, float]:
+    """The child's timings grouped into the parts of the import; ``before_lines`` is the rest (checksum,
+    copy of the file into storage, detection and mapping proposal)."""
+    timings = result["timings"]
+    parts = {
+        name: sum(timings.get(key, 0.0) for key in keys if isinstance(timings.get(key, 0.0), float))
+        for name, keys in PROFILE_PARTS.items()
+    }
+    parts["lines_total"] = timings.get("lines_total", 0.0)  # wall time of all the columnar parts above
+    parts["before_lines"] = (
+        result["seconds"]
+        - parts["lines_total"]
+        - parts["checks_summary"]
+        - parts["commit"]
+        - parts["row_path"]
+    )
+    return parts
 
 
 def main() -> None:
@@ -258,7 +305,8 @@ def main() -> None:
         # counts the memory it shared with this process when it was spawned. Import and COPY alternate,
         # so that background work of the server (checkpoints, autovacuum) hits both alike.
         env = {"MEDIA_ROOT": str(ROOT / "var" / "bench-media"), **os.environ}
-        imports, copies, peaks, hwms = [], [], [], []
+        imports, copies, bare, peaks, hwms, profiles = [], [], [], [], [], []
+        load_before = os.getloadavg()
         for repetition in range(args.repeat):
             for version in selectors.versions_of(municipality):
                 services.version_delete(version=version)
@@ -273,8 +321,16 @@ def main() -> None:
             imports.append(result["seconds"])
             peaks.append(usage.ru_maxrss)
             hwms.append(result["vm_hwm_kb"] or 0)
+            profiles.append(profile(result))
             copies.append(baseline_psql(lines_path) if four else baseline_copy(args.rows, version_id=0))
-            print(f"run {repetition + 1}: import {imports[-1]:.2f} s, COPY {copies[-1]:.2f} s", flush=True)
+            if four:
+                bare.append(baseline_psql(lines_path, indexed=False))
+            print(
+                f"run {repetition + 1}: import {imports[-1]:.2f} s ({result['timings'].get('reader')}), "
+                f"psql \\copy indexed {copies[-1]:.2f} s"
+                + (f", without indexes {bare[-1]:.2f} s" if bare else ""),
+                flush=True,
+            )
         version = selectors.versions_of(municipality).first()
         stored = {(r["year"], r["phase"]): r for r in selectors.version_totals(version)}
         for (year, phase, direction), cents in expected.items():
@@ -291,6 +347,19 @@ def main() -> None:
         "copy_seconds": round(statistics.median(copies), 2),
         "ratio": round(statistics.median(imports) / statistics.median(copies), 2),
         "ratio_per_run": [round(i / c, 2) for i, c in zip(imports, copies, strict=True)],
+        # the strongest floor: the same \\copy into a table without primary key and index
+        "copy_bare_seconds": round(statistics.median(bare), 2) if bare else None,
+        "ratio_bare": round(statistics.median(imports) / statistics.median(bare), 2) if bare else None,
+        "ratio_bare_per_run": [round(i / c, 2) for i, c in zip(imports, bare, strict=True)],
+        # what the two indexes cost the plain COPY (indexed floor minus bare floor)
+        "index_cost_seconds": round(statistics.median(copies) - statistics.median(bare), 2) if bare else None,
+        "reader": result["timings"].get("reader"),
+        "fallback": result["timings"].get("fallback"),
+        "profile_seconds": {
+            key: round(statistics.median(p[key] for p in profiles), 2) for key in profiles[0]
+        },
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
         # VmHWM is read inside the child after exec; wait4's figure would also count the pages the
         # child shared with this (by then larger) process before exec, so it is shown for run 1 only.
         "peak_rss_mb": round(max(hwms) / 1024) if any(hwms) else None,

@@ -10,6 +10,7 @@ those and the rollup. The caller owns the transaction: everything commits or rol
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from contextlib import ExitStack
 from decimal import Decimal
@@ -273,3 +274,300 @@ def rollup_build(version: BudgetVersion) -> None:
             f"WHERE version_id = %s GROUP BY version_id, {keys}",
             [version.pk],
         )
+
+
+# -- the column-wise path: binary COPY built from a ColumnarReader's blocks ---------------------------
+COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big")
+COPY_TRAILER = b"\xff\xff"
+# Fixed-size fields first (one numpy record per line), then the texts (taken per product/account/kind).
+BINARY_COLUMNS = (
+    "version_id",
+    "line",
+    "year",
+    "amount",
+    "product_code",
+    "area",
+    "product_group",
+    "account_code",
+    "account_group",
+    "phase",
+    "statement",
+    "direction",
+)
+NBASE = 10_000
+MAX_CENTS = 10**AMOUNT_DIGITS  # 13 integer digits + 2 decimals
+_GROUP_SLOTS = 128  # two-digit account groups and '' fit
+
+
+def _field(value: str) -> bytes:
+    data = value.encode()
+    return len(data).to_bytes(4, "big") + data
+
+
+def _line_record(groups: int):
+    import numpy as np
+
+    return np.dtype(
+        [
+            ("fields", ">i2"),
+            ("version_len", ">i4"),
+            ("version", ">i8"),
+            ("line_len", ">i4"),
+            ("line", ">i4"),
+            ("year_len", ">i4"),
+            ("year", ">i2"),
+            ("amount_len", ">i4"),
+            ("ndigits", ">i2"),
+            ("weight", ">i2"),
+            ("sign", ">u2"),
+            ("dscale", ">u2"),
+            ("digits", ">i2", (groups + 1,)),
+        ]
+    )
+
+
+class ColumnWriter:
+    """Write a ``ColumnarReader``'s blocks as one binary ``COPY`` (PostgreSQL); same rows as ``LineWriter``.
+
+    Per block, the fixed-size part of every tuple (field count, version, line, year, the amount as
+    ``numeric`` from integer cents: base-10000 digits, no float) is one numpy structured array; the text
+    fields are the same for every line of a product, an account and a (phase, statement, direction), so
+    they are encoded once per distinct value and gathered with ``pyarrow.compute.take``; one
+    ``binary_join_element_wise`` gives the block's tuples as one buffer. No Python runs per line.
+
+    Raises ``columnar.Fallback`` for what ``LineWriter`` reports as an error (a code too long, an amount
+    too large): the caller rolls back and lets the row path word the message.
+    """
+
+    def __init__(self, version: BudgetVersion, *, land: str, reader) -> None:
+        import numpy as np
+
+        self.version = version
+        self.land = land
+        self.reader = reader
+        self.count = 0
+        self.timings = {"encode": 0.0, "copy": 0.0, "rollup": 0.0, "finish": 0.0}
+        self._stack = ExitStack()
+        self._copy = None
+        self._product_fields: list[bytes] = []
+        self._product_bad: list[bool] = []
+        self._product_paths: list[tuple[str, str, str]] = []
+        self._account_fields: list[bytes] = []
+        self._account_bad: list[bool] = []
+        self._account_group_ids: list[int] = []
+        self._groups: dict[str, int] = {}
+        self._arrays: dict[str, object] = {}
+        width = len(reader.rows.values)
+        self._combo_slots = width * _columnar().KIND_SLOTS
+        self._partials: list[tuple] = []
+        self._partial_size = self._merged_size = 0
+        self._templates: dict[int, object] = {}
+        self._np = np
+
+    def __enter__(self) -> ColumnWriter:
+        cursor = self._stack.enter_context(connection.cursor())
+        table = BudgetLine._meta.db_table
+        columns = ", ".join(BINARY_COLUMNS)
+        self._copy = self._stack.enter_context(
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)")
+        )
+        self._copy.write(COPY_SIGNATURE)
+        return self
+
+    def __exit__(self, exc_type, *exc: object) -> None:
+        started = time.perf_counter()
+        if exc_type is None and self._copy is not None:
+            self._copy.write(COPY_TRAILER)
+        self._stack.__exit__(exc_type, *exc)
+        self._copy = None
+        self.timings["copy"] += time.perf_counter() - started
+
+    def _grow(self) -> None:
+        """Encode the products, accounts and kinds the reader found since the last block."""
+        import pyarrow as pa
+
+        reader, land = self.reader, self.land
+        grown = False
+        for code in reader.products[len(self._product_fields) :]:
+            path = derive_product_path(code, land)
+            area, group = path.area or "", path.group or ""
+            self._product_fields.append(_field(code) + _field(area) + _field(group))
+            self._product_bad.append(len(code) > CODE_LIMITS["product_code"])
+            self._product_paths.append((area, group, path.product or ""))
+            grown = True
+        for code in reader.accounts[len(self._account_fields) :]:
+            group = account_group_of(code)
+            self._account_fields.append(_field(code) + _field(group))
+            self._account_bad.append(len(code) > CODE_LIMITS["account_code"])
+            self._account_group_ids.append(self._groups.setdefault(group, len(self._groups)))
+            grown = True
+        if grown or "combo" not in self._arrays or len(self._arrays["combo_known"]) != len(reader.combos):
+            np = self._np
+            self._arrays["product"] = pa.array(self._product_fields, type=pa.binary())
+            self._arrays["account"] = pa.array(self._account_fields, type=pa.binary())
+            self._arrays["product_bad"] = np.array(self._product_bad, dtype=bool)
+            self._arrays["account_bad"] = np.array(self._account_bad, dtype=bool)
+            self._arrays["account_group"] = np.array(self._account_group_ids, dtype=np.int64)
+            combos = [b""] * self._combo_slots
+            years = np.zeros(self._combo_slots, dtype=np.int16)
+            for slot, (year, phase, statement, direction) in reader.combos.items():
+                combos[slot] = _field(phase) + _field(statement) + _field(direction)
+                years[slot] = year
+            self._arrays["combo"] = pa.array(combos, type=pa.binary())
+            self._arrays["year"] = years
+            self._arrays["combo_known"] = dict(reader.combos)
+
+    def write(self, block) -> int:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        np = self._np
+        started = time.perf_counter()
+        self._grow()
+        arrays = self._arrays
+        cents = block.cents
+        magnitude = np.abs(cents)
+        if int(magnitude.max()) >= MAX_CENTS:
+            raise _columnar().Fallback("an amount is too large")
+        if arrays["product_bad"][block.product].any() or arrays["account_bad"][block.account].any():
+            raise _columnar().Fallback("a code is too long")
+        groups, whole_max = 1, int(magnitude.max()) // 100
+        while whole_max >= NBASE:
+            whole_max //= NBASE
+            groups += 1
+        n = len(cents)
+        record = np.empty(n, dtype=_line_record(groups))
+        record[...] = self._template(groups)  # the constant fields, one broadcast copy
+        record["line"] = block.line
+        record["year"] = arrays["year"][block.combo]
+        record["sign"] = np.where(cents < 0, 0x4000, 0)
+        digits, whole = record["digits"], magnitude // 100
+        for k in range(groups):  # the last whole-euro digit first
+            digits[:, groups - 1 - k] = whole % NBASE
+            whole //= NBASE
+        digits[:, groups] = magnitude % 100 * 100
+        size = record.dtype.itemsize  # the fixed part as a binary array without a copy
+        offsets = pa.py_buffer(np.arange(0, (n + 1) * size, size, dtype=np.int32))
+        fixed = pa.Array.from_buffers(pa.binary(), n, [None, offsets, pa.py_buffer(record)])
+        tuples = pc.binary_join_element_wise(
+            fixed,
+            arrays["product"].take(block.product),
+            arrays["account"].take(block.account),
+            arrays["combo"].take(block.combo),
+            b"",
+        )
+        offsets = np.frombuffer(tuples.buffers()[1], dtype=np.int32, count=n + 1, offset=tuples.offset * 4)
+        data = memoryview(tuples.buffers()[2])[int(offsets[0]) : int(offsets[-1])]
+        middle = time.perf_counter()
+        self.timings["encode"] += middle - started
+        self._copy.write(data)
+        done = time.perf_counter()
+        self.timings["copy"] += done - middle
+        self._partial(block)
+        self.timings["rollup"] += time.perf_counter() - done
+        self.count += n
+        return n
+
+    def _template(self, groups: int):
+        template = self._templates.get(groups)
+        if template is None:
+            template = self._templates[groups] = self._np.zeros((), dtype=_line_record(groups))
+            template["fields"], template["version_len"], template["version"] = (
+                len(BINARY_COLUMNS),
+                8,
+                self.version.pk,
+            )
+            template["line_len"], template["year_len"], template["dscale"] = 4, 2, 2
+            template["amount_len"], template["ndigits"] = 8 + 2 * (groups + 1), groups + 1
+            template["weight"] = groups - 1
+        return template
+
+    def _partial(self, block) -> None:
+        """Rollup sums per (product, account group, year, phase, statement, direction), exact int64."""
+        np = self._np
+        key = (
+            block.product * _GROUP_SLOTS + self._arrays["account_group"][block.account]
+        ) * self._combo_slots
+        key += block.combo
+        keys, sums = _group_sum(key, block.cents)
+        _, counts = _group_sum(key, np.ones(len(key), dtype=np.int64))
+        self._partials.append((keys, sums, counts))
+        self._partial_size += len(keys)
+        # merge before the partial sums grow with the file (keeps memory bounded by the distinct keys)
+        if self._partial_size > max(200_000, 4 * self._merged_size):
+            self._compact()
+
+    def _compact(self) -> None:
+        np = self._np
+        if len(self._partials) <= 1:
+            return
+        keys = np.concatenate([p[0] for p in self._partials])
+        sums = np.concatenate([p[1] for p in self._partials])
+        counts = np.concatenate([p[2] for p in self._partials])
+        merged, totals = _group_sum(keys, sums)
+        _, numbers = _group_sum(keys, counts)
+        self._partials = [(merged, totals, numbers)]
+        self._partial_size = self._merged_size = len(merged)
+
+    def finish(self) -> None:
+        """After ``__exit__`` ended the COPY: the products and accounts with lines, and the rollup."""
+        started = time.perf_counter()
+        reader, version = self.reader, self.version
+        BudgetProduct.objects.bulk_create(
+            [
+                BudgetProduct(
+                    version=version,
+                    code=reader.products[i],
+                    name=reader.product_names[i][:NAME_LIMIT],
+                    area=self._product_paths[i][0],
+                    group=self._product_paths[i][1],
+                    path=self._product_paths[i][2],
+                )
+                for i in reader.used_products()
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        BudgetAccount.objects.bulk_create(
+            [
+                BudgetAccount(
+                    version=version,
+                    code=reader.accounts[i],
+                    name=reader.account_names[i][:NAME_LIMIT],
+                    group=account_group_of(reader.accounts[i]),
+                    account_class=reader.accounts[i][:1],
+                )
+                for i in reader.used_accounts()
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        self._compact()
+        groups = {index: group for group, index in self._groups.items()}
+        combos = reader.combos
+        columns = ", ".join(("version_id", *ROLLUP_KEYS, "amount", "line_count"))
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {BudgetRollup._meta.db_table} ({columns}) FROM STDIN") as copy,
+        ):
+            for keys, sums, counts in self._partials:
+                for key, total, count in zip(keys.tolist(), sums.tolist(), counts.tolist(), strict=True):
+                    rest, combo = divmod(key, self._combo_slots)
+                    product, group = divmod(rest, _GROUP_SLOTS)
+                    year, phase, statement, direction = combos[combo]
+                    area, product_group, _path = self._product_paths[product]
+                    copy.write_row(
+                        (version.pk, area, product_group, reader.products[product], groups[group], year,
+                         phase, statement, direction, Decimal(total).scaleb(-2), count)
+                    )  # fmt: skip
+        self.timings["finish"] += time.perf_counter() - started
+
+
+def _columnar():
+    from finance.importing import columnar
+
+    return columnar
+
+
+def _group_sum(keys, values):
+    from finance.importing.columnar import _group_sum as group_sum
+
+    return group_sum(keys, values)

@@ -295,7 +295,11 @@ class RowReader:
         if isinstance(year, str):
             self.result._add(
                 make_issue(
-                    year, line=line, column=header[idx[key]], value=cell_text(raw), min_year=MIN_YEAR,
+                    year,
+                    line=line,
+                    column=header[idx[key]],
+                    value=cell_text(raw),
+                    min_year=MIN_YEAR,
                     max_year=MAX_YEAR,
                 )
             )

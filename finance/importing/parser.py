@@ -83,6 +83,14 @@ class ParseResult:
         self._sums: dict[TotalsKey, Decimal] = {}
 
     # -- public -----------------------------------------------------------------------------------
+    @property
+    def source(self) -> Source | Table:
+        return self._source
+
+    def restart(self) -> ParseResult:
+        """A fresh, unread parse of the same source and mapping (after a fast path gave up)."""
+        return ParseResult(self._source, self.mapping, max_errors=self.max_errors, chunk_size=self.chunk_size)
+
     def chunks(self) -> Iterator[list[BudgetRecord]]:
         """Lists of up to about ``chunk_size`` records; can be consumed once."""
         if self._started:

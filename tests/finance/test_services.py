@@ -12,7 +12,7 @@ from django.db import connection
 from core.models import Job, Role
 from finance import selectors, services
 from finance.bulkload import LineWriter, rollup_build
-from finance.importing import BudgetRecord, Mapping, preview
+from finance.importing import BudgetRecord, Mapping, columnar, preview
 from finance.models import (
     BudgetAccount,
     BudgetDataset,
@@ -286,8 +286,14 @@ def test_service_uses_copy_on_postgresql(municipality, monkeypatch):
         return original(self)
 
     monkeypatch.setattr(LineWriter, "__enter__", spy)
-    assert import_bytes(municipality, sample_csv()).status == "imported"
-    assert used == [True] and connection.vendor == "postgresql"
+    # a wide CSV file goes through the column-wise reader and its binary COPY ...
+    outcome = import_bytes(municipality, sample_csv())
+    assert outcome.status == "imported" and outcome.timings["reader"] == "columnar"
+    assert used == [] and connection.vendor == "postgresql"
+    # ... and through the row reader's text COPY when that is switched off (or the file needs it)
+    monkeypatch.setattr(columnar, "ENABLED", False)
+    assert import_bytes(municipality, sample_csv(r1c5="-1.000,01")).status == "imported"
+    assert used == [True]
 
 
 def test_rollup_written_while_importing_equals_the_sql_rollup(municipality):
