@@ -30,10 +30,17 @@ def navigation(request) -> dict:
                     "active": request.path.startswith(url),
                 }
             )
+    if user.is_superuser:
+        can_administrate, switcher = True, list(visible_municipalities(user).values("name", "slug"))
+    else:
+        # one query for the switcher and the administration link: the user's memberships
+        rows = Membership.objects.filter(user=user).order_by("municipality__name", "municipality_id")
+        memberships = list(rows.values("municipality__name", "municipality__slug", "role"))
+        can_administrate = any(row["role"] == Role.ADMIN for row in memberships)
+        switcher = [{"name": r["municipality__name"], "slug": r["municipality__slug"]} for r in memberships]
     return {
-        "can_administrate": user.is_superuser
-        or Membership.objects.filter(user=user, role=Role.ADMIN).exists(),
-        "nav_municipalities": visible_municipalities(user).only("name", "slug"),
+        "can_administrate": can_administrate,
+        "nav_municipalities": switcher,
         "current_municipality": municipality,
         "nav_sections": nav,
     }

@@ -97,15 +97,34 @@ def visible_municipalities(user):
     return Municipality.objects.for_user(user)
 
 
-def municipality_for(user, slug: str, capability: Capability = Capability.VIEW) -> Municipality:
-    """Resolve a municipality by slug for ``user``: 404 for non-members, 403 for a missing capability."""
-    municipality = get_object_or_404(Municipality, slug=slug)
-    capabilities = capabilities_of(user, municipality)
+def municipality_access(
+    user, slug: str, capability: Capability = Capability.VIEW
+) -> tuple[Municipality, frozenset[Capability]]:
+    """The municipality of ``slug`` and what ``user`` may do there, read afresh in one query (the
+    municipality's row with the user's role beside it): 404 for non-members, 403 for a missing capability.
+
+    Nothing of it is cached: a removed member or a changed role counts from the next request on. ``user``
+    is the request's user, loaded this request (a deactivated user is anonymous already).
+    """
+    if not user.is_authenticated or not user.is_active:
+        raise Http404
+    queryset = Municipality.objects.all()
+    if not user.is_superuser:
+        role = Membership.objects.filter(user=user, municipality=OuterRef("pk")).values("role")[:1]
+        queryset = queryset.annotate(member_role=Subquery(role))
+    municipality = get_object_or_404(queryset, slug=slug)
+    role = municipality.__dict__.pop("member_role", None)
+    capabilities = _capabilities(active=True, superuser=user.is_superuser, role=role)
     if not capabilities:
         raise Http404
     if capability not in capabilities:
         raise PermissionDenied
-    return municipality
+    return municipality, capabilities
+
+
+def municipality_for(user, slug: str, capability: Capability = Capability.VIEW) -> Municipality:
+    """Resolve a municipality by slug for ``user``: 404 for non-members, 403 for a missing capability."""
+    return municipality_access(user, slug, capability)[0]
 
 
 def municipality_required(capability: Capability = Capability.VIEW):
@@ -119,9 +138,9 @@ def municipality_required(capability: Capability = Capability.VIEW):
         @login_required
         @wraps(view)
         def wrapped(request, slug, *args, **kwargs):
-            municipality = municipality_for(request.user, slug, capability)
+            municipality, capabilities = municipality_access(request.user, slug, capability)
             request.municipality = municipality
-            request.capabilities = capabilities_of(request.user, municipality)
+            request.capabilities = capabilities
             return view(request, municipality, *args, **kwargs)
 
         return wrapped
