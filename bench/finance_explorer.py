@@ -114,7 +114,7 @@ def _session_cookie() -> str:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
-    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore  # noqa: N806 - a class
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
     from core.models import Municipality, Role
     from core.services import membership_set

@@ -1,10 +1,20 @@
 """Template context for the base layout: the user's municipalities and the current one's sections."""
 
+from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 
+from core import compiled
 from core.models import Membership, Role
 from core.navigation import sections
 from core.permissions import visible_municipalities
+
+_USER = -7_000_003  # stands for the user's id while the query is compiled
+
+
+def _memberships() -> QuerySet:
+    """(municipality name, slug, role) of a user's memberships, by name."""
+    rows = Membership.objects.filter(user_id=_USER).order_by("municipality__name", "municipality_id")
+    return rows.values_list("municipality__name", "municipality__slug", "role")
 
 
 def navigation(request) -> dict:
@@ -33,11 +43,10 @@ def navigation(request) -> dict:
     if user.is_superuser:
         can_administrate, switcher = True, list(visible_municipalities(user).values("name", "slug"))
     else:
-        # one query for the switcher and the administration link: the user's memberships
-        rows = Membership.objects.filter(user=user).order_by("municipality__name", "municipality_id")
-        memberships = list(rows.values("municipality__name", "municipality__slug", "role"))
-        can_administrate = any(row["role"] == Role.ADMIN for row in memberships)
-        switcher = [{"name": r["municipality__name"], "slug": r["municipality__slug"]} for r in memberships]
+        # one query (compiled once per process) for the switcher and the administration link
+        memberships = compiled.fetch(_memberships, [_USER], [user.pk])
+        can_administrate = any(role == Role.ADMIN for _name, _slug, role in memberships)
+        switcher = [{"name": name, "slug": slug} for name, slug, _role in memberships]
     return {
         "can_administrate": can_administrate,
         "nav_municipalities": switcher,

@@ -12,11 +12,12 @@ from functools import cached_property, wraps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from core import compiled
 from core.models import Membership, Municipality, Role
 
 
@@ -97,23 +98,38 @@ def visible_municipalities(user):
     return Municipality.objects.for_user(user)
 
 
+_USER, _SLUG = -7_000_002, "\x00slug"  # stand for the parameters while the query is compiled
+
+
+def _municipality_with_role() -> QuerySet:
+    """The municipality of a slug with the user's role in it (None for non-members) as last column."""
+    role = Membership.objects.filter(user_id=_USER, municipality=OuterRef("pk")).values("role")[:1]
+    fields = [f.attname for f in Municipality._meta.concrete_fields]
+    return (
+        Municipality.objects.filter(slug=_SLUG)
+        .annotate(member_role=Subquery(role))
+        .values_list(*fields, "member_role")
+    )
+
+
 def municipality_access(
     user, slug: str, capability: Capability = Capability.VIEW
 ) -> tuple[Municipality, frozenset[Capability]]:
     """The municipality of ``slug`` and what ``user`` may do there, read afresh in one query (the
-    municipality's row with the user's role beside it): 404 for non-members, 403 for a missing capability.
+    municipality's row with the user's role beside it; compiled once per process, ``core.compiled``):
+    404 for non-members, 403 for a missing capability.
 
     Nothing of it is cached: a removed member or a changed role counts from the next request on. ``user``
     is the request's user, loaded this request (a deactivated user is anonymous already).
     """
     if not user.is_authenticated or not user.is_active:
         raise Http404
-    queryset = Municipality.objects.all()
-    if not user.is_superuser:
-        role = Membership.objects.filter(user=user, municipality=OuterRef("pk")).values("role")[:1]
-        queryset = queryset.annotate(member_role=Subquery(role))
-    municipality = get_object_or_404(queryset, slug=slug)
-    role = municipality.__dict__.pop("member_role", None)
+    rows = compiled.fetch(_municipality_with_role, [_USER, _SLUG], [user.pk, slug])
+    if not rows:
+        raise Http404
+    *values, role = rows[0]
+    fields = [f.attname for f in Municipality._meta.concrete_fields]
+    municipality = Municipality.from_db(DEFAULT_DB_ALIAS, fields, values)
     capabilities = _capabilities(active=True, superuser=user.is_superuser, role=role)
     if not capabilities:
         raise Http404
