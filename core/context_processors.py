@@ -1,7 +1,9 @@
 """Template context for the base layout: the user's municipalities and the current one's sections."""
 
+import functools
+
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from core import compiled
 from core.models import Membership, Role
@@ -17,6 +19,15 @@ def _memberships() -> QuerySet:
     return rows.values_list("municipality__name", "municipality__slug", "role")
 
 
+@functools.lru_cache(maxsize=4096)
+def _section_url(_prefix: str, _urlconf, url_name: str, slug: str) -> str | None:
+    """A section's URL for a municipality; the same for the life of the process (every page asks)."""
+    try:
+        return reverse(url_name, kwargs={"slug": slug})
+    except NoReverseMatch:
+        return None
+
+
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -28,9 +39,8 @@ def navigation(request) -> dict:
         for section in sections():
             if section.capability not in capabilities:
                 continue
-            try:
-                url = reverse(section.url_name, kwargs={"slug": municipality.slug})
-            except NoReverseMatch:
+            url = _section_url(get_script_prefix(), get_urlconf(), section.url_name, municipality.slug)
+            if url is None:
                 continue
             nav.append(
                 {
