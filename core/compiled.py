@@ -17,23 +17,42 @@ from typing import Any
 from django.db import connection
 from django.db.models import QuerySet
 
-_compiled: dict[tuple[Callable, str], str] = {}
+_compiled: dict[tuple[Callable, str], tuple[str, dict]] = {}
+
+
+def _compile(build: Callable[[], QuerySet], sentinels: Sequence[Any]) -> tuple[str, dict]:
+    key = (build, connection.vendor)
+    found = _compiled.get(key)
+    if found is None:
+        compiler = build().query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        if list(params) != list(sentinels):
+            raise AssertionError(f"{build.__qualname__}: parameters {params!r}, expected {sentinels!r}")
+        # the ORM's conversions of the selected columns (e.g. SQLite's datetimes to aware ones)
+        converters = compiler.get_converters([column[0] for column in compiler.select])
+        found = _compiled[key] = (sql, converters)
+    return found
 
 
 def compiled_sql(build: Callable[[], QuerySet], sentinels: Sequence[Any]) -> str:
     """The SQL of ``build()`` for the default database; its parameters must be ``sentinels``."""
-    key = (build, connection.vendor)
-    sql = _compiled.get(key)
-    if sql is None:
-        sql, params = build().query.get_compiler(connection=connection).as_sql()
-        if list(params) != list(sentinels):
-            raise AssertionError(f"{build.__qualname__}: parameters {params!r}, expected {sentinels!r}")
-        _compiled[key] = sql
-    return sql
+    return _compile(build, sentinels)[0]
 
 
 def fetch(build: Callable[[], QuerySet], sentinels: Sequence[Any], params: Sequence[Any]) -> list[tuple]:
-    """Run the compiled query of ``build`` with ``params`` (in the order of ``sentinels``): its rows."""
+    """Run the compiled query of ``build`` with ``params`` (in the order of ``sentinels``): its rows, with
+    the values converted as the ORM would."""
+    sql, converters = _compile(build, sentinels)
     with connection.cursor() as cursor:
-        cursor.execute(compiled_sql(build, sentinels), list(params))
-        return cursor.fetchall()
+        cursor.execute(sql, list(params))
+        rows = cursor.fetchall()
+    if not converters:
+        return rows
+    converted = []
+    for row in rows:
+        values = list(row)
+        for index, (functions, expression) in converters.items():
+            for function in functions:
+                values[index] = function(values[index], expression, connection)
+        converted.append(tuple(values))
+    return converted

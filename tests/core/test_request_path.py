@@ -135,6 +135,7 @@ def test_municipality_access_reads_municipality_and_role_in_one_query(
         found, capabilities = municipality_access(user, municipality.slug)
     assert len(queries) == 1
     assert found == municipality and found.name == "Musterstadt" and found.population == 61240
+    assert found.created_at == municipality.created_at  # converted as the ORM does (aware on SQLite too)
     assert capabilities == expected == capabilities_of(user, municipality)
 
 
