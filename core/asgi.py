@@ -1,7 +1,8 @@
 """Django's ASGI handler, made cheaper for a code base whose views and middleware are all synchronous.
 
-Django's ``ASGIHandler`` costs a warm page (a few milliseconds of work) about another millisecond of
-thread traffic. This subclass changes two things, nothing about what a request sees:
+Django's ``ASGIHandler`` adds thread traffic to every request: for a cached explorer drill-down (about
+1.5 ms of work) another 0.5 ms of CPU and 1 ms of wall time per request under 20 concurrent clients
+(docs/benchmarks.md). This subclass changes two things, nothing about what a request sees:
 
 - **A thread per request, reused.** Django gives every request a fresh single-thread executor
   (``asgiref.sync.ThreadSensitiveContext``) and, when the request ends, starts yet another thread to join
