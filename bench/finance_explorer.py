@@ -1,19 +1,26 @@
 """Benchmark: the budget explorer with 1,000,000 budget lines stored, under 20 concurrent clients.
 
-Run: ``DATABASE_URL=postgresql://postgres@127.0.0.1:5432/DBNAME .venv/bin/python bench/finance_explorer.py
-[--clients 20] [--requests 15] [--server daphne|wsgi] [--lines 1000000] [--cache warm|cold|both]``.
+Run: ``DATABASE_URL=postgresql://postgres@127.0.0.1:5432/DBNAME REDIS_URL=redis://127.0.0.1:6379/N
+.venv/bin/python bench/finance_explorer.py [--clients 20] [--requests 15] [--server uvicorn|daphne|wsgi]
+[--workers 1 2] [--lines 1000000] [--cache warm|cold|both] [--conditional]``.
 
 Uses the data of ``bench/finance_import.py --keep`` (municipality ``bench-import``) and imports it through
-that script first when fewer than 1,000,000 lines are stored. Starts the app in a subprocess on 127.0.0.1
-(Daphne, the deployment server, by default; ``--server wsgi`` runs the WSGI app in a threaded stdlib
-server), logs in through a session cookie of a viewer, then lets ``--clients`` threads (stdlib
-``http.client``, keep-alive) each request the explorer page and its main htmx partial (product drill-down
-of an area) ``--requests`` times. Prints median and p95 response times per URL (after a warm-up).
+that script first when fewer than 1,000,000 lines are stored. Starts the app in a subprocess on 127.0.0.1:
+by default the deployment command, ``scripts/serve.sh`` (uvicorn with ``WEB_CONCURRENCY`` = each of
+``--workers`` in turn); ``--server daphne`` runs one Daphne process, ``--server wsgi`` the WSGI app in a
+threaded stdlib server. It logs in through a session cookie of a viewer, then lets ``--clients`` threads
+(stdlib ``http.client``, one keep-alive connection each, in this process: the load generator shares the
+machine's cores with the server, PostgreSQL and Redis) each request the explorer page and its main htmx
+partial (product drill-down of an area) ``--requests`` times, back to back. The clients send no
+``If-None-Match``: every request is answered with the full page. Prints median and p95 response times per
+URL (after a warm-up), the throughput and the load average of the machine during the run.
 
-Two server runs (``--cache both``, the default): **cold**, the app with a cache that holds nothing
-(``bench/settings_nocache.py``: every request computes its page, as on the first visit of a version), and
-**warm**, the app's cache (Redis with ``REDIS_URL``, else local memory per process) after the warm-up.
-Reports the queries per request of both from the Django test client, and the warm/cold p95 ratio.
+Per worker count two server runs (``--cache both``, the default): **cold**, the app with an explorer cache
+that holds nothing (``bench/settings_nocache.py``: every request computes its page, as on the first visit
+of a version; sessions still come from Redis), and **warm**, the app's cache (Redis with ``REDIS_URL``,
+else local memory per process) after the warm-up. ``--conditional`` adds a third, separate figure:
+clients that revalidate with the ETag they were given (``If-None-Match``, answered ``304``). Reports the
+queries per request of both from the Django test client, and the warm/cold p95 ratio.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ import http.client
 import json
 import os
 import secrets
+import signal
 import socket
 import statistics
 import subprocess
@@ -101,9 +109,12 @@ def _query_counts(paths: list[tuple[str, tuple[str, dict]]]) -> dict[str, list[i
 
 def _session_cookie() -> str:
     """A logged-in session of a viewer of the bench municipality (what the login form would create)."""
+    from importlib import import_module
+
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
     from core.models import Municipality, Role
     from core.services import membership_set
@@ -132,14 +143,24 @@ def _wait_for(port: int, process: subprocess.Popen, timeout: float = 60) -> None
 
 
 def _client(
-    port: int, cookie: str, paths: list[tuple[str, dict]], repeat: int, times: dict, errors: list
+    port: int,
+    cookie: str,
+    paths: list[tuple[str, dict]],
+    repeat: int,
+    times: dict,
+    errors: list,
+    conditional: bool = False,
 ) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    tags: dict[str, str] = {}
     for _ in range(repeat):
         for name, (path, headers) in paths:
+            sent = {"Cookie": cookie, **headers}
+            if conditional and name in tags:
+                sent["If-None-Match"] = tags[name]
             started = time.perf_counter()
             try:
-                connection.request("GET", path, headers={"Cookie": cookie, **headers})
+                connection.request("GET", path, headers=sent)
                 response = connection.getresponse()
                 body = response.read()
             except (OSError, http.client.HTTPException) as exc:
@@ -148,46 +169,63 @@ def _client(
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
                 continue
             elapsed = time.perf_counter() - started
-            if response.status != 200 or (b"Haushalt" not in body and b"fin-table" not in body):
+            if response.status == 304 and "If-None-Match" in sent:
+                pass
+            elif response.status != 200 or (b"Haushalt" not in body and b"fin-table" not in body):
                 errors.append(f"{name}: HTTP {response.status}")
+            if response.getheader("ETag"):
+                tags[name] = response.getheader("ETag")
             times[name].append(elapsed)
     connection.close()
 
 
-def _serve(args, cookie: str, paths, settings_module: str) -> dict:
-    port = _free_port()
-    if args.server == "daphne":
+def _server_command(server: str, port: int, workers: int) -> tuple[list[str], dict[str, str]]:
+    if server == "uvicorn":  # the deployment's start script, as Docker runs it
+        env = {"PY": sys.executable, "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": str(workers)}
+        return ["bash", str(ROOT / "scripts" / "serve.sh")], env
+    if server == "daphne":
         command = [str(Path(sys.executable).parent / "daphne"), "-b", "127.0.0.1", "-p", str(port)]
-        command.append("config.asgi:application")
-    else:  # a thread per request; connections come from the same pool as under Daphne
-        command = [sys.executable, "-c", WSGI_SERVER.format(root=str(ROOT), port=port)]
-    log = open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "w")  # noqa: SIM115 - closed below
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings_module, "PYTHONPATH": str(ROOT)}
-    server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=log, env=env)
+        return [*command, "config.asgi:application"], {}
+    # a thread per request; connections come from the same pool as under the ASGI servers
+    return [sys.executable, "-c", WSGI_SERVER.format(root=str(ROOT), port=port)], {}
+
+
+def _serve(args, cookie: str, paths, settings_module: str, workers: int, conditional: bool = False) -> dict:
+    port = _free_port()
+    command, extra_env = _server_command(args.server, port, workers)
+    log = open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "a")  # noqa: SIM115 - closed below
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings_module, "PYTHONPATH": str(ROOT), **extra_env}
+    server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=log, env=env, start_new_session=True)
     try:
         _wait_for(port, server)
         warm: dict[str, list[float]] = {name: [] for name, _ in paths}
-        _client(port, cookie, paths, 3, warm, [])
+        for _ in range(max(workers, 1) * 2):  # every worker process sees the URLs before the run
+            _client(port, cookie, paths, 3, warm, [])
         times: dict[str, list[float]] = {name: [] for name, _ in paths}
         errors: list[str] = []
         threads = [
-            threading.Thread(target=_client, args=(port, cookie, paths, args.requests, times, errors))
+            threading.Thread(
+                target=_client, args=(port, cookie, paths, args.requests, times, errors, conditional)
+            )
             for _ in range(args.clients)
         ]
+        load_before = os.getloadavg()[0]
         started = time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - started
+        load_after = os.getloadavg()[0]
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)  # the script's uvicorn and its worker processes
         server.wait(timeout=30)
         log.close()
     figures: dict = {
         "requests": sum(len(v) for v in times.values()),
         "errors": len(errors),
         "throughput_rps": round(sum(len(v) for v in times.values()) / wall, 1),
+        "load_average_1min_before_after": [round(load_before, 1), round(load_after, 1)],
     }
     for name, values in times.items():
         values.sort()
@@ -205,7 +243,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=15, help="requests per client and URL")
-    parser.add_argument("--server", choices=["daphne", "wsgi"], default="daphne")
+    parser.add_argument("--server", choices=["uvicorn", "daphne", "wsgi"], default="uvicorn")
+    parser.add_argument(
+        "--workers", type=int, nargs="+", default=[1, 2], help="uvicorn worker processes (WEB_CONCURRENCY)"
+    )
+    parser.add_argument("--conditional", action="store_true", help="also: clients sending If-None-Match")
     parser.add_argument("--lines", type=int, default=1_000_000, help="budget lines stored (fewer: reduced)")
     parser.add_argument("--cache", choices=["warm", "cold", "both"], default="both")
     args = parser.parse_args()
@@ -231,18 +273,30 @@ def main() -> None:
         "server": args.server,
         "lines_stored": lines,
         "clients": args.clients,
+        "cpus": os.cpu_count(),
         "queries_per_request_cold_warm": queries,
     }
     runs = ("cold", "warm") if args.cache == "both" else (args.cache,)
-    for run in runs:
-        module = "bench.settings_nocache" if run == "cold" else os.environ["DJANGO_SETTINGS_MODULE"]
-        figures[run] = _serve(args, cookie, paths, module)
-    if len(runs) == 2:
-        figures["p95_warm_over_cold"] = {
-            name: round(figures["warm"][name]["p95_ms"] / figures["cold"][name]["p95_ms"], 3)
-            for name, _ in paths
-        }
-        figures["p95_target_150ms_warm"] = all(figures["warm"][name]["p95_ms"] < 150 for name, _ in paths)
+    worker_counts = args.workers if args.server == "uvicorn" else [1]
+    for workers in worker_counts:
+        label = f"{args.server}_{workers}_worker{'s' if workers > 1 else ''}"
+        result: dict = {}
+        for run in runs:
+            module = "bench.settings_nocache" if run == "cold" else os.environ["DJANGO_SETTINGS_MODULE"]
+            print(f"{label}: {run} ...", file=sys.stderr, flush=True)
+            result[run] = _serve(args, cookie, paths, module, workers)
+        if args.conditional:
+            print(f"{label}: conditional ...", file=sys.stderr, flush=True)
+            module = os.environ["DJANGO_SETTINGS_MODULE"]
+            result["warm_conditional_304"] = _serve(args, cookie, paths, module, workers, conditional=True)
+        if len(runs) == 2:
+            result["p95_warm_over_cold"] = {
+                name: round(result["warm"][name]["p95_ms"] / result["cold"][name]["p95_ms"], 3)
+                for name, _ in paths
+            }
+        if "warm" in result:
+            result["p95_target_150ms_warm"] = all(result["warm"][name]["p95_ms"] < 150 for name, _ in paths)
+        figures[label] = result
     print(json.dumps(figures, indent=2))
 
 

@@ -7,10 +7,14 @@ needs: docs/security.md); ``manage.py runserver`` and the browser tests' live se
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)  # what django.core.asgi.get_asgi_application() does before its handler
+
+from core.asgi import SyncASGIHandler  # noqa: E402  (Django's ASGIHandler with pooled request threads)
+
+django_asgi_app = SyncASGIHandler()
 
 from django.conf import settings  # noqa: E402
 from django.core.exceptions import ImproperlyConfigured  # noqa: E402

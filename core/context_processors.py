@@ -1,10 +1,31 @@
 """Template context for the base layout: the user's municipalities and the current one's sections."""
 
-from django.urls import NoReverseMatch, reverse
+import functools
 
+from django.db.models import QuerySet
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+
+from core import compiled
 from core.models import Membership, Role
 from core.navigation import sections
 from core.permissions import visible_municipalities
+
+_USER = -7_000_003  # stands for the user's id while the query is compiled
+
+
+def _memberships() -> QuerySet:
+    """(municipality name, slug, role) of a user's memberships, by name."""
+    rows = Membership.objects.filter(user_id=_USER).order_by("municipality__name", "municipality_id")
+    return rows.values_list("municipality__name", "municipality__slug", "role")
+
+
+@functools.lru_cache(maxsize=4096)
+def _section_url(_prefix: str, _urlconf, url_name: str, slug: str) -> str | None:
+    """A section's URL for a municipality; the same for the life of the process (every page asks)."""
+    try:
+        return reverse(url_name, kwargs={"slug": slug})
+    except NoReverseMatch:
+        return None
 
 
 def navigation(request) -> dict:
@@ -18,9 +39,8 @@ def navigation(request) -> dict:
         for section in sections():
             if section.capability not in capabilities:
                 continue
-            try:
-                url = reverse(section.url_name, kwargs={"slug": municipality.slug})
-            except NoReverseMatch:
+            url = _section_url(get_script_prefix(), get_urlconf(), section.url_name, municipality.slug)
+            if url is None:
                 continue
             nav.append(
                 {
@@ -30,10 +50,16 @@ def navigation(request) -> dict:
                     "active": request.path.startswith(url),
                 }
             )
+    if user.is_superuser:
+        can_administrate, switcher = True, list(visible_municipalities(user).values("name", "slug"))
+    else:
+        # one query (compiled once per process) for the switcher and the administration link
+        memberships = compiled.fetch(_memberships, [_USER], [user.pk])
+        can_administrate = any(role == Role.ADMIN for _name, _slug, role in memberships)
+        switcher = [{"name": name, "slug": slug} for name, slug, _role in memberships]
     return {
-        "can_administrate": user.is_superuser
-        or Membership.objects.filter(user=user, role=Role.ADMIN).exists(),
-        "nav_municipalities": visible_municipalities(user).only("name", "slug"),
+        "can_administrate": can_administrate,
+        "nav_municipalities": switcher,
         "current_municipality": municipality,
         "nav_sections": nav,
     }

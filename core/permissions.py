@@ -12,11 +12,12 @@ from functools import cached_property, wraps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from core import compiled
 from core.models import Membership, Municipality, Role
 
 
@@ -97,15 +98,49 @@ def visible_municipalities(user):
     return Municipality.objects.for_user(user)
 
 
-def municipality_for(user, slug: str, capability: Capability = Capability.VIEW) -> Municipality:
-    """Resolve a municipality by slug for ``user``: 404 for non-members, 403 for a missing capability."""
-    municipality = get_object_or_404(Municipality, slug=slug)
-    capabilities = capabilities_of(user, municipality)
+_USER, _SLUG = -7_000_002, "\x00slug"  # stand for the parameters while the query is compiled
+
+
+def _municipality_with_role() -> QuerySet:
+    """The municipality of a slug with the user's role in it (None for non-members) as last column."""
+    role = Membership.objects.filter(user_id=_USER, municipality=OuterRef("pk")).values("role")[:1]
+    fields = [f.attname for f in Municipality._meta.concrete_fields]
+    return (
+        Municipality.objects.filter(slug=_SLUG)
+        .annotate(member_role=Subquery(role))
+        .values_list(*fields, "member_role")
+    )
+
+
+def municipality_access(
+    user, slug: str, capability: Capability = Capability.VIEW
+) -> tuple[Municipality, frozenset[Capability]]:
+    """The municipality of ``slug`` and what ``user`` may do there, read afresh in one query (the
+    municipality's row with the user's role beside it; compiled once per process, ``core.compiled``):
+    404 for non-members, 403 for a missing capability.
+
+    Nothing of it is cached: a removed member or a changed role counts from the next request on. ``user``
+    is the request's user, loaded this request (a deactivated user is anonymous already).
+    """
+    if not user.is_authenticated or not user.is_active:
+        raise Http404
+    rows = compiled.fetch(_municipality_with_role, [_USER, _SLUG], [user.pk, slug])
+    if not rows:
+        raise Http404
+    *values, role = rows[0]
+    fields = [f.attname for f in Municipality._meta.concrete_fields]
+    municipality = Municipality.from_db(DEFAULT_DB_ALIAS, fields, values)
+    capabilities = _capabilities(active=True, superuser=user.is_superuser, role=role)
     if not capabilities:
         raise Http404
     if capability not in capabilities:
         raise PermissionDenied
-    return municipality
+    return municipality, capabilities
+
+
+def municipality_for(user, slug: str, capability: Capability = Capability.VIEW) -> Municipality:
+    """Resolve a municipality by slug for ``user``: 404 for non-members, 403 for a missing capability."""
+    return municipality_access(user, slug, capability)[0]
 
 
 def municipality_required(capability: Capability = Capability.VIEW):
@@ -119,9 +154,9 @@ def municipality_required(capability: Capability = Capability.VIEW):
         @login_required
         @wraps(view)
         def wrapped(request, slug, *args, **kwargs):
-            municipality = municipality_for(request.user, slug, capability)
+            municipality, capabilities = municipality_access(request.user, slug, capability)
             request.municipality = municipality
-            request.capabilities = capabilities_of(request.user, municipality)
+            request.capabilities = capabilities
             return view(request, municipality, *args, **kwargs)
 
         return wrapped

@@ -2,7 +2,8 @@
 # Production start of the web process (Docker's `web` service runs this): migrate, collect static files,
 # then serve config.asgi with uvicorn. uvicorn streams request bodies to the application, so the body limit
 # (core/limits.py) refuses oversized uploads before they are read (Daphne buffers whole bodies in memory:
-# docs/security.md). WEB_CONCURRENCY worker processes (default 1), HOST/PORT (0.0.0.0:8000).
+# docs/security.md). WEB_CONCURRENCY worker processes (default 1; set it to the cores the web server may use,
+# README "Configuration"), HOST/PORT (0.0.0.0:8000). uvicorn uses httptools and uvloop (installed with the app).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PY:-python}"

@@ -148,10 +148,10 @@ def test_query_count_of_lists_does_not_grow_with_the_data(finance_client, munici
 
 
 def test_lines_list_query_budget(finance_client, version, django_assert_num_queries):
-    # auth-free force_authenticate: municipality + membership (permission, which the view reuses),
-    # version stamp (ETag, finance.explorer_cache), versions (default), count, page, product names,
-    # account names; a revalidation with a matching If-None-Match stops after the stamp
-    with django_assert_num_queries(8):
+    # auth-free force_authenticate: the municipality with the member's role (one query, the permission,
+    # which the view reuses), version stamp (ETag, finance.explorer_cache), versions (default), count,
+    # page, product names, account names; a revalidation with a matching If-None-Match stops after the stamp
+    with django_assert_num_queries(7):
         finance_client.get(f"{BASE}/lines/")
 
 

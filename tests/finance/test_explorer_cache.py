@@ -164,3 +164,121 @@ def test_api_version_detail_and_lines_are_revalidated_by_etag(viewer, municipali
         viewer.get(f"{api}versions/{version.pk}/", headers={"If-None-Match": detail["ETag"]}).status_code
         == 404
     )
+
+
+# -- issue 16: the cheap warm path keeps every check ------------------------------------------------------
+def _tables(queries) -> set[str]:
+    return {table for q in queries.captured_queries for table in re.findall(r'FROM "(\w+)"', q["sql"])}
+
+
+@pytest.mark.parametrize(("params", "headers"), [({}, {}), (TABLE, HTMX)], ids=["page", "table"])
+def test_a_warm_request_reads_no_budget_data_whatever_the_data_size(
+    viewer, municipality, version, params, headers
+):
+    """Given a warm cache, a request only authenticates, checks the role and reads the version stamp (and
+    the page its navigation); importing more data changes none of it."""
+    viewer.get(URL, params, headers=headers)
+    with CaptureQueriesContext(connection) as warm:
+        assert viewer.get(URL, params, headers=headers).status_code == 200
+    assert _tables(warm) <= {"auth_user", "core_municipality", "finance_budgetversion", "core_membership",
+                             "django_session"}  # fmt: skip
+    expected = len(warm)
+    import_bytes(municipality, sample_csv(r1c6="-3,00", r2c6="99.000,00"), dataset_name="Nachtrag")
+    viewer.get(URL, params, headers=headers)
+    with CaptureQueriesContext(connection) as after:
+        assert viewer.get(URL, params, headers=headers).status_code == 200
+    assert len(after) == expected and _tables(after) == _tables(warm)
+
+
+@pytest.mark.parametrize(("params", "headers"), [({}, {}), (TABLE, HTMX)], ids=["page", "table"])
+def test_a_changed_role_counts_at_once_on_a_warm_page(
+    client, municipality, member_factory, version, params, headers
+):
+    from core.models import Membership
+    from core.services import membership_role_change
+
+    user = member_factory(municipality, Role.FINANCE)
+    client.force_login(user)
+    warm = client.get(URL, params, headers=headers)
+    tag = warm["ETag"]
+    assert client.get(URL, params, headers={**headers, "If-None-Match": tag}).status_code == 304
+    membership = Membership.objects.get(user=user, municipality=municipality)
+    membership_role_change(membership=membership, role=Role.VIEWER, actor=None)
+    # the old entity tag no longer matches: the role is part of the key
+    again = client.get(URL, params, headers={**headers, "If-None-Match": tag})
+    assert again.status_code == 200 and again["ETag"] != tag
+    if not params:
+        assert "Haushaltsdatei importieren" in warm.content.decode()
+        assert "Haushaltsdatei importieren" not in again.content.decode()
+
+
+@pytest.mark.parametrize(("params", "headers"), [({}, {}), (TABLE, HTMX)], ids=["page", "table"])
+def test_a_removed_member_loses_the_warm_page_at_once(
+    client, municipality, member_factory, version, params, headers
+):
+    from core.models import Membership
+    from core.services import membership_deactivate
+
+    user = member_factory(municipality, Role.VIEWER)
+    client.force_login(user)
+    tag = client.get(URL, params, headers=headers)["ETag"]
+    membership_deactivate(membership=Membership.objects.get(user=user, municipality=municipality), actor=None)
+    # the user is left without membership, so also deactivated: the session no longer authenticates
+    conditional = client.get(URL, params, headers={**headers, "If-None-Match": tag})
+    assert conditional.status_code == 302 and "/login" in conditional["Location"]
+
+
+def test_a_member_removed_from_one_municipality_keeps_no_access_to_its_warm_page(
+    client, municipality, other_municipality, member_factory, version
+):
+    from core.models import Membership
+    from core.services import membership_deactivate, membership_set
+
+    user = member_factory(municipality, Role.VIEWER)
+    membership_set(municipality=other_municipality, username=user.username, role=Role.VIEWER)
+    client.force_login(user)
+    tag = client.get(URL)["ETag"]
+    membership_deactivate(membership=Membership.objects.get(user=user, municipality=municipality), actor=None)
+    # still active (a member elsewhere), but no longer here: 404, with or without the entity tag
+    assert client.get(URL, headers={"If-None-Match": tag}).status_code == 404
+    assert client.get(URL, TABLE, headers=HTMX).status_code == 404
+    assert client.get(URL.replace("musterstadt", other_municipality.slug)).status_code == 200
+
+
+def test_a_deactivated_user_is_refused_on_a_warm_page(viewer, municipality, version, django_user_model):
+    tag = viewer.get(URL)["ETag"]
+    django_user_model.objects.update(is_active=False)  # e.g. by the administration, no signal
+    for response in (viewer.get(URL), viewer.get(URL, headers={"If-None-Match": tag})):
+        assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def test_the_csp_nonce_is_never_cached_in_a_page(viewer, municipality, version, monkeypatch):
+    """What the cache holds (page fragment, table) has no nonce, so a cached page can never carry another
+    response's nonce; any nonce on a page is the one of its own Content-Security-Policy header."""
+    from finance import explorer_cache
+
+    stored = []
+    real = explorer_cache.cached
+
+    def spy(key, build):
+        stored.append(real(key, build))
+        return stored[-1]
+
+    monkeypatch.setattr(explorer_cache, "cached", spy)
+    pages = [viewer.get(URL), viewer.get(URL), viewer.get(URL, TABLE, headers=HTMX)]
+    assert len(stored) == 3 and stored[0] == stored[1] and "fin-table" in stored[2]
+    assert not any("nonce" in value for value in stored)
+    for page in pages:
+        assert page.status_code == 200
+        own = set(re.findall(r"'nonce-([^']+)'", page.get("Content-Security-Policy", "")))
+        assert set(re.findall(r'nonce="([^"]+)"', page.content.decode())) <= own
+
+
+def test_a_logged_out_session_is_not_served_from_the_session_cache(viewer, municipality, version):
+    """Sessions are read through the cache (cached_db): logging out must end the session there too."""
+    assert viewer.get(URL).status_code == 200
+    old_cookie = viewer.cookies["sessionid"].value
+    viewer.logout()
+    viewer.cookies["sessionid"] = old_cookie  # replay the old session cookie
+    response = viewer.get(URL)
+    assert response.status_code == 302 and "/login" in response["Location"]
