@@ -115,3 +115,20 @@ document.addEventListener("htmx:afterSwap", function (event) { Spielraum.wrapTab
     }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ["class"] });
   });
 })();
+
+// An explanation ("?") opens as a box beside its mark; near the right edge of a narrow screen it would run
+// off the page (and make the page scroll sideways): shift it back inside the viewport.
+document.addEventListener("toggle", function (event) {
+  const details = event.target;
+  if (!(details instanceof HTMLDetailsElement) || !details.open || !details.matches("details.explain")) return;
+  const body = details.querySelector(".explain-body");
+  if (!body) return;
+  body.style.left = "";
+  const box = body.getBoundingClientRect();
+  const width = document.documentElement.clientWidth;
+  const margin = 8;
+  let shift = 0;
+  if (box.right > width - margin) shift = width - margin - box.right;
+  if (box.left + shift < margin) shift = margin - box.left;
+  if (shift) body.style.left = shift + "px";
+}, true);

@@ -46,8 +46,6 @@ GERMAN_IN_ENGLISH = re.compile(
 )
 # Findings that belong to another lane's open work, with the lane that fixes them; kept empty once fixed.
 KNOWN: dict[str, str] = {  # regular expression on the problem (ids as N) -> the lane that fixes it
-    r"/swot/boards/N/verlauf/: shows an event key": "swotproto lane (issue 15: swot history event keys)",
-    r"/akteure/(N|raster)/: the page scrolls sideways": "stakeholders lane (layout of its pages at 390 px)",
     r"/planung/sozialraeume/N/: the page scrolls sideways": "districts lane (district page at 1366 px)",
     r"/planung/sozialraeume/import/: shows a programming value": "districts lane ('null' on the import page)",
     r"/planung/sozialraeume/.*German text 'Einwohner'": "districts lane (untranslated label in English)",
@@ -67,6 +65,44 @@ def _visible_text(page) -> str:
 
 def _overflow(page) -> int:
     return page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+# Content cut off at an edge of the screen: a scrollbar shows only what sticks out on the right, and only when
+# the page does not hide its overflow, and menus and explanations are measured only while they are open. So
+# every <details> (user menu, municipality switcher, "?" explanations) is opened, and every element is
+# measured: one that crosses the left or right edge without a scroll box of its own around it is cut off.
+CUT_OFF = """async () => {
+  const closed = [...document.querySelectorAll("details")].filter((d) => !d.open);
+  closed.forEach((d) => { d.open = true; });
+  await new Promise((resolve) => setTimeout(resolve, 30));  // toggle handlers place their boxes
+  const width = document.documentElement.clientWidth, found = [];
+  const inScrollBox = (el) => {
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  for (const el of document.body.getElementsByTagName("*")) {
+    if (!(el instanceof HTMLElement)) continue;  // the SVG inside charts is measured by its HTML box
+    const box = el.getBoundingClientRect();
+    if (box.width < 2 || box.height < 2 || box.right <= 0) continue;  // hidden, or moved off on purpose
+    if ((box.left < -1 || box.right > width + 1) && !inScrollBox(el)) {
+      const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+        [...el.classList].map((c) => "." + c).join("");
+      found.push(`${name} at ${Math.round(box.left)}..${Math.round(box.right)} px`);
+    }
+  }
+  closed.forEach((d) => { d.open = false; });
+  for (const el of [document.documentElement, document.body]) {
+    const hides = ["hidden", "clip"].includes(getComputedStyle(el).overflowX);
+    if (hides) found.unshift(`${el.tagName.toLowerCase()} hides its overflow`);
+  }
+  return found;
+}"""
+
+
+def _cut_off(page) -> list[str]:
+    return page.evaluate(CUT_OFF)
 
 
 def crawl(context, base: str, start: str, *, language: str = "de") -> tuple[list[str], int]:
@@ -103,6 +139,8 @@ def crawl(context, base: str, start: str, *, language: str = "de") -> tuple[list
             page.wait_for_timeout(20)
             if (overflow := _overflow(page)) > 1:
                 problems.append(f"{where}: the page scrolls sideways by {overflow} px at {width} px")
+            if cut := _cut_off(page):
+                problems.append(f"{where}: content cut off at {width} px: {', '.join(cut[:3])}")
         problems += [f"{where}: console error: {e[:160]}" for e in errors]
         for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
             href = href.split("#")[0]
@@ -143,3 +181,28 @@ def test_every_page_as_every_role_at_both_widths_and_in_english(browser, asgi_li
     # Then no page shows a console error, scrolls sideways, or shows untranslated or internal text
     assert total >= 60
     assert not report, f"{len(report)} problems:\n" + "\n".join(report)
+
+
+def test_the_crawl_sees_content_cut_off_that_no_scrollbar_shows(browser):
+    # Given a 390 px page that hides its sideways overflow, with a closed menu that opens off the left edge,
+    # and a wide table in its own scroll box
+    context = browser.new_context(viewport={"width": 390, "height": 600})
+    page = context.new_page()
+    page.set_content(
+        "<style>html { overflow-x: hidden } .menu { position: relative; margin-left: 300px }"
+        " .menu ul { position: absolute; right: 0; width: 400px }</style>"
+        "<details class=menu><summary>admin</summary><ul><li>Abmelden</li></ul></details>"
+        "<div style='overflow-x:auto'><table style='width:900px'><tr><td>x</td></tr></table></div>"
+    )
+    assert _overflow(page) == 0  # the scrollbar check sees nothing
+
+    # When the crawl looks for content cut off
+    cut = _cut_off(page)
+
+    # Then it finds the hidden overflow and the menu cut off on the left, not the table in its own box,
+    # and leaves the menu closed again
+    assert cut[0] == "html hides its overflow"
+    assert any(c.startswith("ul at -") for c in cut), cut
+    assert not any(c.startswith("table") for c in cut), cut
+    assert page.evaluate("() => document.querySelector('details').open") is False
+    context.close()
