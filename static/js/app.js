@@ -137,16 +137,17 @@ document.addEventListener("toggle", function (event) {
   if (shift) body.style.left = shift + "px";
 }, true);
 
-// Round axis ticks for money: 5-7 steps of 1, 2, 2.5 or 5 times a power of ten, labelled in millions
-// ("50 Mio. €") once the values reach a million, so that an axis never reads 58.781.336 or 100.000.000 €.
-Spielraum.moneyTicks = function (values, suffix) {
+// Round axis ticks for money: about `steps` (default 6) steps of 1, 2, 2.5 or 5 times a power of ten,
+// labelled in millions ("50 Mio. €") once the values reach a million, so that an axis never reads
+// 58.781.336 or 100.000.000 €.
+Spielraum.moneyTicks = function (values, suffix, steps) {
   const finite = values.filter(function (v) { return typeof v === "number" && isFinite(v); });
   if (!finite.length) return {};
   const en = document.documentElement.lang === "en";
   let lo = Math.min(0, Math.min.apply(null, finite));
   let hi = Math.max(0, Math.max.apply(null, finite));
   if (hi === lo) hi = lo + 1;
-  const raw = (hi - lo) / 6;
+  const raw = (hi - lo) / (steps || 6);
   const power = Math.pow(10, Math.floor(Math.log10(raw)));
   const step = [1, 2, 2.5, 5, 10].map(function (m) { return m * power; }).find(function (x) { return x >= raw; });
   lo = Math.floor(lo / step) * step;
