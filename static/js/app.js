@@ -85,7 +85,8 @@ document.addEventListener("htmx:afterSwap", function (event) { Spielraum.wrapTab
   function addToggle(gd) {
     if (gd.dataset.tableToggle) return;
     // a chart whose page already offers its table right below (a <details> next to it) needs no second one
-    const next = gd.nextElementSibling;
+    let next = gd.nextElementSibling;
+    while (next && next.tagName === "SCRIPT") next = next.nextElementSibling;  // the figure's json_script
     if (gd.closest("[data-no-table-toggle]") || (next && next.tagName === "DETAILS")) { gd.dataset.tableToggle = "0"; return; }
     gd.dataset.tableToggle = "1";
     const button = document.createElement("button");
