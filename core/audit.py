@@ -29,16 +29,23 @@ _labels: dict[str, Any] = {
     "invitation.created": _("Einladung erstellt"),
     "invitation.accepted": _("Einladung angenommen"),
     "invitation.revoked": _("Einladung widerrufen"),
-    # keys of other apps, registered here until they register their own (budgets, scenarios, measures, boards)
+    # keys of other apps, registered here until they register their own (budgets, scenarios, measures,
+    # boards); written by finance.services, planning.projection.services, planning.measures.services and
+    # swot.services (boards, tows)
     "budget.imported": _("Haushaltsdaten importiert"),
+    "budget.status_changed": _("Status der Haushaltsversion geändert"),
     "budget.deleted": _("Haushaltsdaten gelöscht"),
     "scenario.created": _("Szenario angelegt"),
     "scenario.updated": _("Szenario geändert"),
     "scenario.deleted": _("Szenario gelöscht"),
     "measure.created": _("Maßnahme angelegt"),
     "measure.updated": _("Maßnahme geändert"),
+    "measure.status_changed": _("Status der Maßnahme geändert"),
+    "measure.deleted": _("Maßnahme gelöscht"),
     "board.created": _("SWOT-Board angelegt"),
     "board.updated": _("SWOT-Board geändert"),
+    "board.phase_changed": _("Phase des SWOT-Boards gewechselt"),
+    "board.revealed": _("Karten des SWOT-Boards aufgedeckt"),
     "board.deleted": _("SWOT-Board gelöscht"),
 }
 

@@ -30,6 +30,7 @@ from django.db.models import Max
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core import audit
 from core.imports import issue_json
 from core.jobs import job_start
 from core.models import Job, Municipality
@@ -551,6 +552,7 @@ def _import_parsed(
             version.save(update_fields=["rows", "line_count", "warnings", "summary"])
             if spec.make_current:
                 _make_current(version)
+            audit.record(action="budget.imported", municipality=municipality, actor=user, target=version)
             outcome = _parsed_outcome(result, [], "imported", mapping, detected)
             outcome.version, outcome.lines = version, written
             outcome.timings = timings
@@ -647,7 +649,9 @@ def _make_current(version: BudgetVersion) -> None:
     version.is_current = True
 
 
-def version_set_status(*, version: BudgetVersion, status: str, make_current: bool = False) -> BudgetVersion:
+def version_set_status(
+    *, version: BudgetVersion, status: str, make_current: bool = False, actor=None
+) -> BudgetVersion:
     """Set what a version's figures are (draft, adopted, supplementary, final accounts) and, on request,
     make it the municipality's current budget: the default of every page. Only adopted or
     supplementary budgets can be current; a draft or final accounts never are."""
@@ -657,6 +661,12 @@ def version_set_status(*, version: BudgetVersion, status: str, make_current: boo
         raise ValidationError(_("Nur ein beschlossener Haushalt oder ein Nachtrag kann der aktuelle sein."))
     with transaction.atomic():
         locked = BudgetVersion.objects.select_for_update().get(pk=version.pk)
+        wanted = {"status": status, **({"is_current": True} if make_current else {})}
+        if changes := audit.diff(locked, wanted):
+            audit.record(
+                action="budget.status_changed", municipality=locked.municipality, actor=actor, target=locked,
+                changes=changes,
+            )
         locked.status = status
         fields = ["status"]
         if (
@@ -834,9 +844,10 @@ def budget_upload_delete(*, upload: BudgetUpload) -> None:
 
 
 # -- versions, datasets, profiles ---------------------------------------------------------------------
-def version_delete(*, version: BudgetVersion) -> None:
+def version_delete(*, version: BudgetVersion, actor=None) -> None:
     """Delete a version with its lines and its source file (explicit, after confirmation)."""
     with transaction.atomic():
+        audit.record(action="budget.deleted", municipality=version.municipality, actor=actor, target=version)
         names = {version.source_file.name}
         uploads = BudgetUpload.objects.filter(version=version)
         names |= set(uploads.values_list("file", flat=True))
@@ -845,11 +856,11 @@ def version_delete(*, version: BudgetVersion) -> None:
         transaction.on_commit(lambda: [default_storage.delete(n) for n in names if n])
 
 
-def dataset_delete(*, dataset: BudgetDataset) -> None:
+def dataset_delete(*, dataset: BudgetDataset, actor=None) -> None:
     """Delete a dataset with all of its versions."""
     with transaction.atomic():
         for version in dataset.versions.all():
-            version_delete(version=version)
+            version_delete(version=version, actor=actor)
         dataset.delete()
 
 

@@ -144,7 +144,8 @@ def version_status(request, municipality, version_id: int):
     status = request.POST.get("status", "")
     try:
         services.version_set_status(
-            version=version, status=status, make_current=request.POST.get("make_current") == "on"
+            version=version, status=status, make_current=request.POST.get("make_current") == "on",
+            actor=request.user,
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -161,7 +162,7 @@ def version_delete(request, municipality, version_id: int):
     )
     if request.method == "POST":
         label = str(version)
-        services.version_delete(version=version)
+        services.version_delete(version=version, actor=request.user)
         messages.success(request, _("Version „%(v)s“ wurde gelöscht.") % {"v": label})
         return redirect("finance:data", slug=municipality.slug)
     return render(
@@ -181,7 +182,7 @@ def version_delete(request, municipality, version_id: int):
 def dataset_delete(request, municipality, dataset_id: int):
     dataset = get_object_or_404(BudgetDataset, pk=dataset_id, municipality=municipality)
     if request.method == "POST":
-        services.dataset_delete(dataset=dataset)
+        services.dataset_delete(dataset=dataset, actor=request.user)
         messages.success(request, _("Datensatz „%(d)s“ wurde gelöscht.") % {"d": dataset.name})
         return redirect("finance:data", slug=municipality.slug)
     versions = list(dataset.versions.all())

@@ -73,7 +73,7 @@ class DatasetViewSet(
         )
 
     def perform_destroy(self, instance: BudgetDataset) -> None:
-        services.dataset_delete(dataset=instance)
+        services.dataset_delete(dataset=instance, actor=self.request.user)
 
 
 @extend_schema(parameters=[SLUG_PARAMETER])
@@ -112,7 +112,7 @@ class VersionViewSet(
         return explorer_cache.finish(Response(explorer_cache.cached(key, build)), tag)
 
     def perform_destroy(self, instance: BudgetVersion) -> None:
-        services.version_delete(version=instance)
+        services.version_delete(version=instance, actor=self.request.user)
 
 
 @extend_schema(parameters=[SLUG_PARAMETER])

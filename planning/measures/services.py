@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from core import audit
 from core.models import Municipality
 from planning.measures.models import Measure, MeasureEffect, MeasureIndicator, MeasureIndicatorActual
 
@@ -76,7 +77,9 @@ def _check_title(municipality: Municipality, title: str, exclude: int | None = N
 
 
 @transaction.atomic
-def measure_create(*, municipality: Municipality, title: str, effects: Iterable[Mapping] = (), **values):
+def measure_create(
+    *, municipality: Municipality, title: str, effects: Iterable[Mapping] = (), actor=None, **values
+):
     _check_title(municipality, title)
     _check_strategy(municipality, values)
     _check_district(municipality, values)
@@ -84,13 +87,16 @@ def measure_create(*, municipality: Municipality, title: str, effects: Iterable[
     if unknown:
         raise MeasureError(_("Unbekannte Felder: %(f)s") % {"f": ", ".join(sorted(unknown))})
     measure = Measure.objects.create(municipality=municipality, title=title.strip(), **values)
+    audit.record(action="measure.created", municipality=municipality, actor=actor, target=measure)
     for effect in effects:
         effect_add(measure=measure, **effect)
     return measure
 
 
 @transaction.atomic
-def measure_update(*, measure: Measure, expected_revision: int | None = None, **values: Any) -> Measure:
+def measure_update(
+    *, measure: Measure, expected_revision: int | None = None, actor=None, **values: Any
+) -> Measure:
     """Change a measure; refused with :class:`MeasureConflict` if it changed since ``expected_revision``."""
     locked = Measure.objects.select_for_update().get(pk=measure.pk)
     if expected_revision is not None and expected_revision != locked.revision:
@@ -105,6 +111,11 @@ def measure_update(*, measure: Measure, expected_revision: int | None = None, **
     _check_district(locked.municipality, values)
     changed = [k for k, v in values.items() if getattr(locked, k) != v]
     if changed:
+        audit.record(
+            action="measure.status_changed" if changed == ["status"] else "measure.updated",
+            municipality=locked.municipality, actor=actor, target=locked,
+            changes={k: (getattr(locked, k), values[k]) for k in changed},
+        )
         for key in changed:
             setattr(locked, key, values[key])
         locked.revision += 1
@@ -112,14 +123,17 @@ def measure_update(*, measure: Measure, expected_revision: int | None = None, **
     return locked
 
 
-def measure_status_set(*, measure: Measure, status: str, expected_revision: int | None = None) -> Measure:
+def measure_status_set(
+    *, measure: Measure, status: str, expected_revision: int | None = None, actor=None
+) -> Measure:
     if status not in Measure.Status.values:
         raise MeasureError(_("Unbekannter Status „%(s)s“.") % {"s": status})
-    return measure_update(measure=measure, expected_revision=expected_revision, status=status)
+    return measure_update(measure=measure, expected_revision=expected_revision, status=status, actor=actor)
 
 
 @transaction.atomic
-def measure_delete(*, measure: Measure) -> None:
+def measure_delete(*, measure: Measure, actor=None) -> None:
+    audit.record(action="measure.deleted", municipality=measure.municipality, actor=actor, target=measure)
     measure.delete()
 
 

@@ -57,7 +57,9 @@ def measure_create(request, municipality):
     form = MeasureForm(request.POST or None, municipality=municipality)
     if request.method == "POST" and form.is_valid():
         try:
-            measure = services.measure_create(municipality=municipality, **form.service_values())
+            measure = services.measure_create(
+                municipality=municipality, actor=request.user, **form.service_values()
+            )
         except services.MeasureError as exc:
             form.add_error(None, str(exc))
         else:
@@ -74,7 +76,8 @@ def measure_edit(request, municipality, measure_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.measure_update(
-                measure=measure, expected_revision=form.cleaned_data.get("revision"), **form.service_values()
+                measure=measure, expected_revision=form.cleaned_data.get("revision"), actor=request.user,
+                **form.service_values(),
             )
         except services.MeasureConflict as exc:
             form.data = form.data.copy()
@@ -139,6 +142,7 @@ def measure_status(request, municipality, measure_id: int):
                 measure=measure,
                 status=form.cleaned_data["status"],
                 expected_revision=form.cleaned_data.get("revision"),
+                actor=request.user,
             )
         except services.MeasureError as exc:
             messages.error(request, str(exc))
@@ -151,7 +155,7 @@ def measure_status(request, municipality, measure_id: int):
 @require_POST
 def measure_delete(request, municipality, measure_id: int):
     measure = _measure(municipality, measure_id)
-    services.measure_delete(measure=measure)
+    services.measure_delete(measure=measure, actor=request.user)
     messages.success(request, _("Maßnahme „%(t)s“ gelöscht.") % {"t": measure.title})
     return redirect("planning:measure-index", slug=municipality.slug)
 
@@ -233,7 +237,7 @@ def measure_from_strategy(request, municipality, strategy_id: int):
         Strategy, pk=strategy_id, board__municipality=municipality, deleted_at__isnull=True
     )
     try:
-        measure = services.measure_from_strategy(strategy=strategy)
+        measure = services.measure_from_strategy(strategy=strategy, actor=request.user)
     except services.MeasureError as exc:
         messages.error(request, str(exc))
         return redirect("planning:measure-index", slug=municipality.slug)

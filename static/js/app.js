@@ -72,7 +72,7 @@ document.addEventListener("htmx:afterSwap", function (event) { Spielraum.wrapTab
     traces.forEach(function (t, i) { cell(head, t.name || (en() ? "Series " : "Reihe ") + (i + 1), "th").className = "num"; });
     keys.forEach(function (k) {
       const r = body.insertRow();
-      cell(r, k);
+      cell(r, String(k).replace(/<br\s*\/?>/g, " "));  // category labels wrapped for the axis
       traces.forEach(function (t) {
         const cats = horizontal ? t.y : t.x || [];
         const vals = horizontal ? t.x : t.y || [];
@@ -85,7 +85,8 @@ document.addEventListener("htmx:afterSwap", function (event) { Spielraum.wrapTab
   function addToggle(gd) {
     if (gd.dataset.tableToggle) return;
     // a chart whose page already offers its table right below (a <details> next to it) needs no second one
-    const next = gd.nextElementSibling;
+    let next = gd.nextElementSibling;
+    while (next && next.tagName === "SCRIPT") next = next.nextElementSibling;  // the figure's json_script
     if (gd.closest("[data-no-table-toggle]") || (next && next.tagName === "DETAILS")) { gd.dataset.tableToggle = "0"; return; }
     gd.dataset.tableToggle = "1";
     const button = document.createElement("button");
@@ -104,8 +105,12 @@ document.addEventListener("htmx:afterSwap", function (event) { Spielraum.wrapTab
       button.setAttribute("aria-expanded", String(open));
       button.textContent = label(open);
     });
-    gd.insertAdjacentElement("afterend", box);
-    gd.insertAdjacentElement("afterend", button);
+    // chart, button and table stay one block: as three siblings in a grid they became three cells and
+    // squeezed the chart next to its own button
+    const figure = document.createElement("div");
+    figure.className = "chart-with-table";
+    gd.parentNode.insertBefore(figure, gd);
+    figure.append(gd, button, box);
   }
   const scan = function () { document.querySelectorAll(".js-plotly-plot").forEach(addToggle); };
   document.addEventListener("DOMContentLoaded", function () {
@@ -115,3 +120,53 @@ document.addEventListener("htmx:afterSwap", function (event) { Spielraum.wrapTab
     }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ["class"] });
   });
 })();
+
+// An explanation ("?") opens as a box beside its mark; near the right edge of a narrow screen it would run
+// off the page (and make the page scroll sideways): shift it back inside the viewport.
+document.addEventListener("toggle", function (event) {
+  const details = event.target;
+  if (!(details instanceof HTMLDetailsElement) || !details.open || !details.matches("details.explain")) return;
+  const body = details.querySelector(".explain-body");
+  if (!body) return;
+  body.style.left = "";
+  const box = body.getBoundingClientRect();
+  const width = document.documentElement.clientWidth;
+  const margin = 8;
+  let shift = 0;
+  if (box.right > width - margin) shift = width - margin - box.right;
+  if (box.left + shift < margin) shift = margin - box.left;
+  if (shift) body.style.left = shift + "px";
+}, true);
+
+// Round axis ticks for money: about `steps` (default 6) steps of 1, 2, 2.5 or 5 times a power of ten,
+// labelled in millions ("50 Mio. €") once the values reach a million, so that an axis never reads
+// 58.781.336 or 100.000.000 €.
+Spielraum.moneyTicks = function (values, suffix, steps) {
+  const finite = values.filter(function (v) { return typeof v === "number" && isFinite(v); });
+  if (!finite.length) return {};
+  const en = document.documentElement.lang === "en";
+  let lo = Math.min(0, Math.min.apply(null, finite));
+  let hi = Math.max(0, Math.max.apply(null, finite));
+  if (hi === lo) hi = lo + 1;
+  const raw = (hi - lo) / (steps || 6);
+  const power = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 2.5, 5, 10].map(function (m) { return m * power; }).find(function (x) { return x >= raw; });
+  lo = Math.floor(lo / step) * step;
+  hi = Math.ceil(hi / step) * step;
+  const millions = Math.max(Math.abs(lo), Math.abs(hi)) >= 1e6;
+  const fmt = new Intl.NumberFormat(en ? "en-GB" : "de-DE", { maximumFractionDigits: 2 });
+  const tickvals = [], ticktext = [];
+  for (let v = lo; v <= hi + step / 2; v += step) {
+    const value = Math.round(v / step) * step;
+    tickvals.push(value);
+    const text = value === 0 || !millions ? fmt.format(value) : fmt.format(value / 1e6) + (en ? " m" : " Mio.");
+    ticktext.push(text + (suffix || ""));
+  }
+  return { tickmode: "array", tickvals: tickvals, ticktext: ticktext, range: [lo - step / 4, hi + step / 4] };
+};
+
+// Years on an x axis: every year while they fit, else every 2nd or 5th (never rotated labels).
+Spielraum.yearStep = function (el, count) {
+  const fit = Math.max(3, Math.floor((el.clientWidth || 600) / 55));
+  return [1, 2, 5, 10].find(function (d) { return count / d <= fit; }) || 10;
+};

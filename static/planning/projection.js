@@ -50,12 +50,17 @@
     return (opts.mode === "per_capita" ? "%{y:,.0f}" : "%{y:,.1f}") + "<extra>" + name + "</extra>";
   }
 
-  // Scenario colours by outcome, never by list position: the best final balance blue, the worst red,
-  // the others in between (no green, which reads as "good").
+  // Scenario colours by outcome, never by list position: the best blue, the worst red, the others in
+  // between (no green, which reads as "good"). Best = the largest sum of balances over the horizon (what
+  // the budget gains or loses in all), then the better final balance (scenarios that differ in the middle
+  // years only end alike).
   const RANKED = ["#1f5f99", "#6a8fc0", "#8e44ad", "#d35400", "#b3261e"];
   function rankedColors(scenarios) {
-    const last = (s) => { const b = s.balance || []; const v = b[b.length - 1]; return v === null || v === undefined ? -Infinity : v; };
-    const order = scenarios.map((s, k) => k).sort((a, b) => last(scenarios[b]) - last(scenarios[a]));
+    const known = (s) => (s.balance || []).filter((v) => v !== null && v !== undefined);
+    const total = (s) => known(s).reduce((a, v) => a + v, 0);
+    const last = (s) => { const b = known(s); return b.length ? b[b.length - 1] : -Infinity; };
+    const better = (a, b) => (total(b) - total(a)) || (last(b) - last(a));
+    const order = scenarios.map((s, k) => k).sort((a, b) => better(scenarios[a], scenarios[b]));
     const colors = [];
     order.forEach((k, rank) => {
       const pos = order.length === 1 ? 0 : Math.round(rank * (RANKED.length - 1) / (order.length - 1));
@@ -81,9 +86,20 @@
     const layout = Object.assign({}, LAYOUT, {
       yaxis: { title: { text: (opts.direction === "expense" ? L.expense : L.revenue) + ", " + unit(L, opts) }, tickformat: ",~r", nticks: 7, automargin: true },
       yaxis2: { title: { text: L.balance + ", " + unit(L, opts) }, overlaying: "y", side: "right", tickmode: "auto", tickformat: ",~r", nticks: 7, zeroline: true, showgrid: false, automargin: true },
-      xaxis: { dtick: 1 },
+      xaxis: { dtick: Spielraum.yearStep(root.querySelector("[data-chart]"), data.years.length) },
     });
+    narrow(root.querySelector("[data-chart]"), layout, traces.length);
     Plotly.react(root.querySelector("[data-chart]"), traces, layout, CONFIG);
+  }
+
+  // On a phone the legend (one line per product area) would squeeze the plot to a strip: the chart grows
+  // by the legend's height instead, and the axis titles get a smaller font.
+  function narrow(el, layout, entries) {
+    if (el.clientWidth >= 600) return;
+    layout.height = 340 + 21 * entries;
+    layout.margin = { l: 50, r: 50, t: 20, b: 40 };
+    layout.legend = { orientation: "h", y: -0.05, yanchor: "top" };
+    [layout.yaxis, layout.yaxis2].forEach((axis) => { if (axis && axis.title) axis.title.font = { size: 10 }; });
   }
 
   function drawComparison(root, data) {
@@ -109,8 +125,9 @@
     const layout = Object.assign({}, LAYOUT, {
       // balances and differences share one axis: the same unit, so the same scale
       yaxis: { title: { text: L.balance + ", " + unit(L, opts) }, tickformat: ",~r", nticks: 7, zeroline: true, automargin: true },
-      xaxis: { dtick: 1 }, barmode: "group",
+      xaxis: { dtick: Spielraum.yearStep(root.querySelector("[data-chart]"), data.years.length) }, barmode: "group",
     });
+    narrow(root.querySelector("[data-chart]"), layout, traces.length);
     Plotly.react(root.querySelector("[data-chart]"), traces, layout, CONFIG);
   }
 
@@ -123,12 +140,24 @@
     Plotly.react(root.querySelector("[data-chart]"), traces, layout, CONFIG);
   }
 
+  // Long category names break into lines of about 22 characters (they ran into each other).
+  function wrap(text) {
+    const lines = [""];
+    String(text).split(" ").forEach((word) => {
+      const line = lines[lines.length - 1];
+      if (line && (line + " " + word).length > 22) lines.push(word); else lines[lines.length - 1] = line ? line + " " + word : word;
+    });
+    return lines.join("<br>");
+  }
+
   function drawRoom(root, data) {
-    const traces = [{ type: "bar", name: data.labels.today + " (" + data.first + ")", x: data.types, y: data.today, marker: { color: "#1f5f99" } }];
+    const types = data.types.map(wrap);
+    const traces = [{ type: "bar", name: data.labels.today + " (" + data.first + ")", x: types, y: data.today, marker: { color: "#1f5f99" } }];
     if (data.projected.length) {
-      traces.push({ type: "bar", name: data.labels.projected + " (" + data.last + ")", x: data.types, y: data.projected, marker: { color: "#c0392b" } });
+      traces.push({ type: "bar", name: data.labels.projected + " (" + data.last + ")", x: types, y: data.projected, marker: { color: "#c0392b" } });
     }
-    const layout = Object.assign({}, LAYOUT, { barmode: "group", hovermode: "closest", yaxis: { title: { text: data.labels.expense + ", " + data.labels.eur }, tickformat: ",.0f", automargin: true } });
+    const ticks = Spielraum.moneyTicks([].concat(data.today, data.projected));
+    const layout = Object.assign({}, LAYOUT, { barmode: "group", hovermode: "closest", yaxis: Object.assign({ title: { text: data.labels.expense + ", " + data.labels.eur }, automargin: true }, ticks) });
     Plotly.react(root.querySelector("[data-chart]"), traces, layout, CONFIG);
   }
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import audit
 from core.models import Municipality
 from core.permissions import Capability
 from swot.access import Actor
@@ -39,6 +40,7 @@ def board_create(*, municipality: Municipality, title: str, created_by=None, **s
     board = Board(municipality=municipality, title=title[:200], created_by=created_by, **settings)
     board.full_clean()
     board.save()
+    audit.record(action="board.created", municipality=municipality, actor=created_by, target=board)
     return board
 
 
@@ -47,6 +49,7 @@ def board_update_settings(*, board_id: int, actor: Actor, **changes) -> Board:
     """Change title, description, anonymity, secret collecting or the dot budget."""
     actor.require(Capability.FACILITATE)
     board = board_lock_for_write(board_id)
+    before = {field: getattr(board, field, None) for field in changes}
     for field, value in changes.items():
         if field not in SETTINGS_FIELDS:
             raise BoardError(BoardError.INVALID, _("Unbekannte Einstellung: %(f)s") % {"f": field})
@@ -56,6 +59,11 @@ def board_update_settings(*, board_id: int, actor: Actor, **changes) -> Board:
     except Exception as exc:
         raise BoardError(BoardError.INVALID, str(exc)) from exc
     board.save()
+    if diff := {f: (before[f], getattr(board, f)) for f in changes if before[f] != getattr(board, f)}:
+        audit.record(
+            action="board.updated", municipality=board.municipality, actor=actor.participant.user,
+            target=board, changes=diff,
+        )
     event_append(board, kind="board.settings", payload={"board": board_dict(board)}, actor=actor.participant)
     return board
 
@@ -67,6 +75,11 @@ def board_set_phase(*, board_id: int, actor: Actor, phase: str) -> Board:
     if phase not in Phase.values:
         raise BoardError(BoardError.INVALID, _("Unbekannte Phase."))
     board = board_lock_for_write(board_id)
+    if board.phase != phase:
+        audit.record(
+            action="board.phase_changed", municipality=board.municipality, actor=actor.participant.user,
+            target=board, changes={"phase": (board.phase, phase)},
+        )
     board.phase = phase
     board.save(update_fields=["phase"])
     event_append(board, kind="board.phase", payload={"board": board_dict(board)}, actor=actor.participant)
@@ -89,6 +102,11 @@ def board_reveal(*, board_id: int, actor: Actor) -> Board:
     """Turn all cards face up after collecting in secret; the event carries every card."""
     actor.require(Capability.FACILITATE)
     board = board_lock_for_write(board_id)
+    if not board.revealed:
+        audit.record(
+            action="board.revealed", municipality=board.municipality, actor=actor.participant.user,
+            target=board, changes={"revealed": (False, True)},
+        )
     board.revealed = True
     board.save(update_fields=["revealed"])
     cards = [card_dict(c) for c in cards_with_votes(board)]

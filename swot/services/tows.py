@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import audit
 from core.permissions import Capability
 from swot import logic
 from swot.access import Actor
@@ -151,6 +152,10 @@ def strategy_to_measure(
         cost_estimate=cost,
         budget_product_code=(budget_product_code or "").strip()[:40],
         source_strategy=strategy,
+    )
+    audit.record(
+        action="measure.created", municipality=board.municipality, actor=actor.participant.user,
+        target=measure,
     )
     event_append(
         board,

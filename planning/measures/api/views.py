@@ -42,7 +42,9 @@ class MeasureListView(_MeasureView, generics.ListCreateAPIView):
     def perform_create(self, serializer):
         values = {k: v for k, v in serializer.validated_data.items() if k != "revision"}
         try:
-            serializer.instance = services.measure_create(municipality=self.municipality, **values)
+            serializer.instance = services.measure_create(
+                municipality=self.municipality, actor=self.request.user, **values
+            )
         except services.MeasureError as exc:
             raise ValidationError({"detail": str(exc)}) from exc
 
@@ -71,7 +73,7 @@ class MeasureDetailView(_MeasureView, generics.RetrieveUpdateDestroyAPIView):
         expected = values.pop("revision", None)
         try:
             serializer.instance = services.measure_update(
-                measure=serializer.instance, expected_revision=expected, **values
+                measure=serializer.instance, expected_revision=expected, actor=self.request.user, **values
             )
         except services.MeasureConflict:
             raise
@@ -79,7 +81,7 @@ class MeasureDetailView(_MeasureView, generics.RetrieveUpdateDestroyAPIView):
             raise ValidationError({"detail": str(exc)}) from exc
 
     def perform_destroy(self, instance):
-        services.measure_delete(measure=instance)
+        services.measure_delete(measure=instance, actor=self.request.user)
 
 
 class _MeasureChild(_MunicipalityView, generics.CreateAPIView):
