@@ -128,7 +128,13 @@ def facility_comparison(facility: Facility) -> dict[str, Any]:
             value = sum((r.by_source.get(source.name, Decimal(0)) for r in result.years), Decimal(0))
             share = (value * 100 / total_cost).quantize(Decimal("0.1")) if total_cost else Decimal(0)
             shares.append(
-                {"name": source.name, "kind": source.get_kind_display(), "value": value, "share": share}
+                {
+                    "name": source.name,
+                    "kind": source.get_kind_display(),
+                    "partner": source.partner,
+                    "value": value,
+                    "share": share,
+                }
             )
         gap = result.total_gap
         out_models.append(

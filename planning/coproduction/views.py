@@ -9,9 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.pdf import pdf_response
 from core.permissions import Capability, municipality_required
 from planning.coproduction import selectors as sel
 from planning.coproduction import services
+from planning.coproduction.exports import comparison_pdf
 from planning.coproduction.forms import FacilityForm, ModelForm, ParameterForm, SourceForm
 from planning.coproduction.models import Facility, FinancingModel
 
@@ -94,6 +96,18 @@ def facility_detail(request, municipality, facility_id: int):
             "can_plan": _can_plan(request),
         },
     )
+
+
+@municipality_required()
+def facility_pdf(request, municipality, facility_id: int):
+    """The comparison as a PDF for a council committee."""
+    facility = _facility(municipality, facility_id)
+    try:
+        data = comparison_pdf(facility)
+    except sel.CoproductionError as exc:
+        messages.error(request, str(exc))
+        return redirect("planning:coproduction-facility", slug=municipality.slug, facility_id=facility.pk)
+    return pdf_response(data, f"finanzierungsmodelle-{municipality.slug}-{facility.pk}.pdf")
 
 
 @municipality_required(PLAN)

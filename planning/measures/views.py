@@ -16,10 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.downloads import csv_response, xlsx_response
+from core.pdf import pdf_response
 from core.permissions import Capability, municipality_required
 from planning.engine.measures import effect_cents
 from planning.measures import selectors as sel
 from planning.measures import services
+from planning.measures.exports import goals_pdf
 from planning.measures.forms import ActualForm, EffectForm, IndicatorForm, MeasureForm, StatusForm
 from planning.measures.models import Measure, MeasureEffect, MeasureIndicator
 
@@ -212,9 +214,14 @@ def actual_add(request, municipality, measure_id: int, indicator_id: int):
 
 @municipality_required()
 def goals_export(request, municipality, fmt: str):
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in ("csv", "xlsx", "pdf"):
         raise Http404
     area = request.GET.get("bereich") or None
+    if area is not None and not (area.isdigit() and len(area) <= 3):
+        raise Http404
+    if fmt == "pdf":
+        name = f"ziele-und-kennzahlen-{municipality.slug}{'-' + area if area else ''}.pdf"
+        return pdf_response(goals_pdf(municipality, area), name)
     table = sel.goals_table(municipality, area)
     title = _("Ziele und Kennzahlen · %(m)s") % {"m": municipality.name}
     name = f"ziele-und-kennzahlen-{municipality.slug}{'-' + area if area else ''}.{fmt}"

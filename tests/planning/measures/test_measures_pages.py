@@ -133,7 +133,8 @@ def test_goals_export_csv(client, municipality, planner):
     assert rows[1][:5] == ["Produktbereich", "Produkt", "Maßnahme", "Ziel", "Kennzahl"]
     assert rows[2][2] == "'=HYPERLINK(1)"  # formula injection neutralised
     assert client.get(url("measure-goals-export", municipality, fmt="xlsx")).status_code == 200
-    assert client.get(url("measure-goals-export", municipality, fmt="pdf")).status_code == 404
+    assert client.get(url("measure-goals-export", municipality, fmt="pdf")).status_code == 200
+    assert client.get(url("measure-goals-export", municipality, fmt="doc")).status_code == 404
 
 
 def test_scenario_page_includes_measures_and_shows_status_quo(client, municipality, planner):
