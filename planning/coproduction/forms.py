@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from planning.coproduction.models import DatedParameter, FinancingModel, FundingSource
+from stakeholders.models import Stakeholder
 
 YEARS_HELP = _("ein Betrag für jedes Jahr oder „2026=180.000; 2027=185.000“")
 
@@ -34,12 +35,26 @@ class ModelForm(forms.Form):
 class SourceForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Art"), choices=FundingSource._meta.get_field("kind").choices)
-    partner = forms.CharField(label=_("Partner"), max_length=200, required=False)
+    stakeholder = forms.ModelChoiceField(
+        label=_("Partner aus dem Akteursregister"),
+        queryset=Stakeholder.objects.none(),
+        required=False,
+        help_text=_("eine Organisation der Kommune; sonst den Namen frei eingeben"),
+    )
+    partner = forms.CharField(label=_("Partner (freier Name)"), max_length=200, required=False)
     amounts = forms.CharField(label=_("Beträge je Jahr (EUR)"), help_text=YEARS_HELP, required=False)
     hours = forms.CharField(label=_("Ehrenamtsstunden je Jahr"), help_text=YEARS_HELP, required=False)
     end_year = forms.IntegerField(
         label=_("Förderung bis Jahr"), required=False, min_value=2000, max_value=2100
     )
+
+    def __init__(self, *args, municipality=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if municipality is not None:
+            # only the municipality's organisations: a foreign or personal id is "not a valid choice"
+            self.fields["stakeholder"].queryset = Stakeholder.objects.for_municipality(
+                municipality
+            ).organisations()
 
 
 class ParameterForm(forms.Form):

@@ -24,6 +24,7 @@ from planning.engine.coproduction import SourceKind
 from planning.engine.measures import EffectKind
 from planning.measures import services as measure_services
 from planning.measures.models import Measure, MeasureEffect
+from stakeholders.models import Stakeholder
 
 
 class CoproductionInputError(ValueError):
@@ -210,7 +211,13 @@ def source_add(
     amounts: Mapping[str, str] | None = None,
     hours: Mapping[str, str] | None = None,
     end_year: int | None = None,
+    stakeholder: Stakeholder | None = None,
 ) -> FundingSource:
+    """Add a source; its partner is an organisation of the registry (``stakeholder``, of the facility's
+    municipality) or a free-text name (``partner``)."""
+    if stakeholder is not None:
+        _check_partner(model.facility.municipality, stakeholder)
+        partner = stakeholder.name
     if kind not in SourceKind._value2member_map_:
         raise CoproductionInputError(_("Unbekannte Art der Finanzierung „%(k)s“.") % {"k": kind})
     if kind == SourceKind.VOLUNTEER_HOURS and not hours:
@@ -225,7 +232,28 @@ def source_add(
         amounts=dict(amounts or {}),
         hours=dict(hours or {}),
         end_year=end_year,
+        stakeholder=stakeholder,
     )
+
+
+def _check_partner(municipality: Municipality, stakeholder: Stakeholder) -> None:
+    if stakeholder.municipality_id != municipality.pk:
+        raise CoproductionInputError(_("Der Akteur gehört nicht zu dieser Kommune."))
+    if stakeholder.entity != Stakeholder.Entity.ORGANISATION:
+        raise CoproductionInputError(
+            _("Partner sind Organisationen; Personen bringen sich als Ehrenamtsstunden ein.")
+        )
+
+
+@transaction.atomic
+def source_partner_set(*, source: FundingSource, stakeholder: Stakeholder | None) -> FundingSource:
+    """Link a source's partner to an organisation of the registry (or unlink it: the name stays)."""
+    if stakeholder is not None:
+        _check_partner(source.model.facility.municipality, stakeholder)
+        source.partner = stakeholder.name
+    source.stakeholder = stakeholder
+    source.save(update_fields=["partner", "stakeholder"])
+    return source
 
 
 @transaction.atomic

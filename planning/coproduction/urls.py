@@ -7,6 +7,7 @@ from planning.coproduction import views
 urlpatterns = [
     path("koproduktion/", views.coproduction_index, name="coproduction-index"),
     path("koproduktion/parameter/", views.parameters, name="coproduction-parameters"),
+    path("koproduktion/partner/", views.partners, name="coproduction-partners"),
     path("koproduktion/<int:facility_id>/", views.facility_detail, name="coproduction-facility"),
     path(
         "koproduktion/<int:facility_id>/vergleich.pdf", views.facility_pdf, name="coproduction-facility-pdf"

@@ -92,7 +92,7 @@ def facility_detail(request, municipality, facility_id: int):
             "comparison": comparison,
             "problem": problem,
             "model_form": ModelForm(),
-            "source_form": SourceForm(),
+            "source_form": SourceForm(municipality=municipality),
             "can_plan": _can_plan(request),
         },
     )
@@ -143,7 +143,7 @@ def model_add(request, municipality, facility_id: int):
 def source_add(request, municipality, facility_id: int, model_id: int):
     facility = _facility(municipality, facility_id)
     model = get_object_or_404(FinancingModel, pk=model_id, facility=facility)
-    form = SourceForm(request.POST)
+    form = SourceForm(request.POST, municipality=municipality)
     if not form.is_valid():
         _errors(request, form)
     else:
@@ -154,6 +154,7 @@ def source_add(request, municipality, facility_id: int, model_id: int):
                 name=d["name"],
                 kind=d["kind"],
                 partner=d["partner"],
+                stakeholder=d["stakeholder"],
                 amounts=services.parse_year_amounts(d["amounts"], facility.years, _("Beträge")),
                 hours=services.parse_year_amounts(d["hours"], facility.years, _("Stunden")),
                 end_year=d["end_year"],
@@ -177,6 +178,17 @@ def model_to_measure(request, municipality, facility_id: int, model_id: int):
         request, _("Modell „%(m)s“ ist jetzt die Maßnahme „%(t)s“.") % {"m": model.name, "t": measure}
     )
     return redirect("planning:measure-detail", slug=municipality.slug, measure_id=measure.pk)
+
+
+@municipality_required()
+def partners(request, municipality):
+    """The organisations of the registry and the models they contribute to (the coproduction side of
+    the stakeholder page: stakeholders does not import planning)."""
+    return render(
+        request,
+        "planning/coproduction/partners.html",
+        {"municipality": municipality, "partners": sel.partner_contributions(municipality)},
+    )
 
 
 @municipality_required()
