@@ -22,7 +22,11 @@ __all__ = ["DatedParameter", "Facility", "FinancingModel", "FundingSource", "Par
 
 
 class DatedParameter(models.Model):
-    """One value of a rate that changes over time, valid from a date, with its source."""
+    """One value of a rate that changes over time, valid from a date, with its source.
+
+    The shadow wage of a volunteer hour (key ``minimum_wage``) is not stored here: its one registry is
+    ``stakeholders.ShadowWage`` (installation defaults plus the municipality's own rates), which the
+    registry page and API show and write under this key (services.parameter_set), audited here."""
 
     class Key(models.TextChoices):
         DISCOUNT_RATE = "discount_rate", _("Kalkulationszinssatz (Bruchteil, 0,009 = 0,9 %)")

@@ -30,6 +30,8 @@ from planning.engine.coproduction import (
     sensitivity,
     value_for_year,
 )
+from stakeholders import selectors as stakeholder_selectors
+from stakeholders.models import ShadowWage
 
 
 def partner_contributions(municipality: Municipality) -> list[dict[str, Any]]:
@@ -55,7 +57,13 @@ def facilities_of(municipality: Municipality) -> QuerySet[Facility]:
 
 
 def parameters_of(municipality: Municipality) -> QuerySet[DatedParameter]:
-    return DatedParameter.objects.for_municipality(municipality)
+    """The registry's own rows (discount rate, allowances); the shadow wage is :func:`shadow_wages_of`."""
+    return DatedParameter.objects.for_municipality(municipality).exclude(key=DatedParameter.Key.MINIMUM_WAGE)
+
+
+def shadow_wages_of(municipality: Municipality) -> list[ShadowWage]:
+    """The shadow wage of a volunteer hour over time, from its one registry (stakeholders)."""
+    return stakeholder_selectors.shadow_wage_rows(municipality)
 
 
 def parameter_changes(municipality: Municipality, limit: int = 50) -> list[ParameterChange]:
@@ -65,6 +73,8 @@ def parameter_changes(municipality: Municipality, limit: int = 50) -> list[Param
 
 
 def series(municipality: Municipality, key: str) -> list[DatedValue]:
+    if key == DatedParameter.Key.MINIMUM_WAGE:
+        return [DatedValue(w.valid_from, w.eur_per_hour) for w in shadow_wages_of(municipality)]
     return [
         DatedValue(p.valid_from, p.value)
         for p in DatedParameter.objects.filter(municipality=municipality, key=key)

@@ -214,6 +214,7 @@ def parameters(request, municipality):
         {
             "municipality": municipality,
             "parameters": sel.parameters_of(municipality),
+            "shadow_wages": sel.shadow_wages_of(municipality),
             "changes": sel.parameter_changes(municipality),
             "form": form,
             "can_plan": _can_plan(request),

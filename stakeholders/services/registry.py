@@ -4,6 +4,7 @@ relationships, the engagement log and network snapshots."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,6 +22,7 @@ from stakeholders.models import (
     NetworkSnapshot,
     PersonAccess,
     Relationship,
+    ShadowWage,
     Stakeholder,
 )
 
@@ -262,3 +264,36 @@ def network_snapshot_create(*, municipality: Municipality, on: dt.date, user=Non
         measures={str(k): v for k, v in result.measures.items()},
         brokerage={**{str(k): v for k, v in result.brokerage.items()}, "_total": result.brokerage_totals},
     )
+
+
+@transaction.atomic
+def shadow_wage_set(
+    *, municipality: Municipality, valid_from: dt.date, eur_per_hour: Decimal, source: str
+) -> tuple[ShadowWage, Decimal | None]:
+    """Set the municipality's own shadow wage from ``valid_from`` on (a new row or a changed one);
+    returns the row and the value it had before (None when new). The installation's defaults
+    (``municipality=None``) are never changed here."""
+    if eur_per_hour is None or eur_per_hour <= 0:
+        raise RegistryError(_("Der Schattenlohn muss größer als 0 sein."))
+    if not (source or "").strip():
+        raise RegistryError(_("Bitte die Quelle des Wertes angeben."))
+    row = (
+        ShadowWage.objects.select_for_update()
+        .filter(municipality=municipality, valid_from=valid_from)
+        .first()
+    )
+    old = row.eur_per_hour if row else None
+    if row is None:
+        row = ShadowWage(municipality=municipality, valid_from=valid_from)
+    row.eur_per_hour = Decimal(eur_per_hour).quantize(Decimal("0.01"))
+    row.source = source.strip()[:300]
+    row.save()
+    return row, old
+
+
+@transaction.atomic
+def shadow_wage_delete(*, wage: ShadowWage) -> None:
+    """Remove one of the municipality's own rates (the defaults stay)."""
+    if wage.municipality_id is None:
+        raise RegistryError(_("Die Standardwerte der Installation werden nicht gelöscht."))
+    wage.delete()
