@@ -22,7 +22,15 @@ from planning.engine.measures import effect_cents
 from planning.measures import selectors as sel
 from planning.measures import services
 from planning.measures.exports import goals_pdf
-from planning.measures.forms import ActualForm, EffectForm, IndicatorForm, MeasureForm, StatusForm
+from planning.measures.forms import (
+    ActualForm,
+    ActualsImportForm,
+    EffectForm,
+    IndicatorForm,
+    MeasureForm,
+    StatusForm,
+)
+from planning.measures.importing import indicator_actuals_import
 from planning.measures.models import Measure, MeasureEffect, MeasureIndicator
 
 PLAN = Capability.PLAN
@@ -210,6 +218,36 @@ def actual_add(request, municipality, measure_id: int, indicator_id: int):
     else:
         messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
     return redirect("planning:measure-detail", slug=municipality.slug, measure_id=measure.pk)
+
+
+@municipality_required(PLAN)
+def actuals_import(request, municipality):
+    """Upload indicator actuals (CSV/XLSX): all or nothing; problems listed by line and column."""
+    form = ActualsImportForm(request.POST or None, request.FILES or None)
+    outcome, status = None, 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            outcome = indicator_actuals_import(
+                municipality=municipality, source=upload.read(), dry_run=form.cleaned_data["dry_run"]
+            )
+            if outcome.ok and outcome.status != "dry-run":
+                messages.success(
+                    request,
+                    _("Istwerte importiert: %(new)s neu, %(changed)s geändert, %(same)s unverändert.")
+                    % {"new": outcome.new, "changed": outcome.changed, "same": outcome.unchanged},
+                )
+                return redirect("planning:measure-index", slug=municipality.slug)
+            if not outcome.ok:
+                status = 400
+        else:
+            status = 400
+    return render(
+        request,
+        "planning/measures/import.html",
+        {"municipality": municipality, "form": form, "outcome": outcome},
+        status=status,
+    )
 
 
 @municipality_required()

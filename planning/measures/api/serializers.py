@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from core.files import MaxFileSize
 from planning.measures.models import Measure, MeasureEffect, MeasureIndicator, MeasureIndicatorActual
 
 
@@ -74,3 +75,8 @@ class PlanningMeasureSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "source_strategy", "effects", "indicators"]
         validators: list = []  # the service checks the title's uniqueness
+
+
+class ActualsUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(validators=[MaxFileSize()])
+    dry_run = serializers.BooleanField(default=False)
