@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from planning.coproduction.models import DatedParameter, FinancingModel, FundingSource
 from stakeholders.models import Stakeholder
+from swot.models import Strategy
 
 YEARS_HELP = _("ein Betrag für jedes Jahr oder „2026=180.000; 2027=185.000“")
 
@@ -21,6 +22,19 @@ class FacilityForm(forms.Form):
     horizon = forms.IntegerField(label=_("Jahre"), min_value=1, max_value=40, initial=10)
     baseline = forms.CharField(label=_("Kosten in Eigenregie je Jahr (EUR)"), help_text=YEARS_HELP)
     product_code = forms.CharField(label=_("Haushaltsprodukt"), max_length=40, required=False)
+    source_strategy = forms.ModelChoiceField(
+        label=_("TOWS-Strategie"),
+        queryset=Strategy.objects.none(),
+        required=False,
+        help_text=_("die Strategie eines SWOT-Boards, aus der die Einrichtung hervorgeht"),
+    )
+
+    def __init__(self, *args, municipality=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if municipality is not None:
+            self.fields["source_strategy"].queryset = Strategy.objects.filter(
+                board__municipality=municipality, deleted_at__isnull=True
+            ).order_by("title")
 
 
 class ModelForm(forms.Form):

@@ -40,7 +40,8 @@ def _errors(request, form) -> None:
 
 @municipality_required()
 def coproduction_index(request, municipality):
-    form = FacilityForm(request.POST or None)
+    initial = {"source_strategy": request.GET.get("strategie")} if request.GET.get("strategie") else None
+    form = FacilityForm(request.POST or None, municipality=municipality, initial=initial)
     if request.method == "POST":
         if not _can_plan(request):
             raise PermissionDenied
@@ -56,6 +57,7 @@ def coproduction_index(request, municipality):
                     horizon=data["horizon"],
                     baseline=services.parse_year_amounts(data["baseline"], years, _("Kosten in Eigenregie")),
                     product_code=data["product_code"],
+                    source_strategy=data["source_strategy"],
                 )
             except services.CoproductionInputError as exc:
                 form.add_error(None, str(exc))
