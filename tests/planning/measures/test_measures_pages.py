@@ -71,7 +71,7 @@ def test_planner_creates_edits_and_changes_status(client, municipality, planner)
         {"date": date.today().isoformat(), "value": "950"},
     )
     page = client.get(url("measure-detail", municipality, measure_id=measure.pk)).content.decode()
-    assert 'data-light="yellow"' in page and "12.345\u00a0€" in page
+    assert 'data-light="yellow"' in page and "12.346\u00a0€" in page  # 12.345,67 in whole euros, rounded
     index = client.get(url("measure-index", municipality)).content.decode()
     assert "Soziokulturelles Zentrum" in index
 
