@@ -182,8 +182,9 @@ def parameter_delete(*, parameter: DatedParameter, user: Any = None) -> None:
 
 
 def parameters_defaults_load(*, municipality: Municipality, user: Any = None) -> int:
-    """Fill the registry with the documented values (only keys/dates not set yet); returns how many."""
-    added = 0
+    """Fill the registry with the documented values (only keys/dates not set yet), and make sure the
+    installation's default shadow wages exist in their registry; returns how many were added."""
+    added = stakeholder_services.shadow_wage_defaults_ensure()
     for key, valid_from, value, source in DEFAULT_PARAMETERS:
         if not DatedParameter.objects.filter(
             municipality=municipality, key=key, valid_from=valid_from

@@ -121,3 +121,21 @@ def test_data_migration_moves_minimum_wage_rows_to_the_shadow_wage_registry(muni
     assert list(DatedParameter.objects.values_list("key", flat=True)) == ["discount_rate"]
     moved = ShadowWage.objects.get(municipality=municipality)
     assert (moved.valid_from, moved.eur_per_hour, moved.source) == (date(2026, 1, 1), D("13.50"), "alt")
+
+
+def test_defaults_load_restores_the_installation_shadow_wages_and_rates_are_bounded(municipality):
+    # a flushed database (transactional tests) has lost the data migration's default rows
+    ShadowWage.objects.all().delete()
+    services.parameters_defaults_load(municipality=municipality)
+    assert stakeholder_selectors.shadow_wage(municipality, date(2027, 1, 1)).eur_per_hour == D("14.60")
+    assert services.parameters_defaults_load(municipality=municipality) == 0  # idempotent
+    for value in ("0", "100000", "-1"):
+        with pytest.raises(services.CoproductionInputError, match="Schattenlohn"):
+            services.parameter_set(
+                municipality=municipality,
+                key="minimum_wage",
+                valid_from=date(2030, 1, 1),
+                value=value,
+                source="x",
+            )
+    assert not ShadowWage.objects.filter(valid_from=date(2030, 1, 1)).exists()
