@@ -19,6 +19,9 @@ from stakeholders.models import ShadowWage
 
 
 class DatedParameterSerializer(serializers.ModelSerializer):
+    # null for a shadow wage (key minimum_wage): it is stored in the stakeholders' shadow wage registry
+    id = serializers.IntegerField(read_only=True, allow_null=True)
+
     class Meta:
         model = DatedParameter
         fields = ["id", "key", "valid_from", "value", "source"]
