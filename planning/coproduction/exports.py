@@ -67,13 +67,16 @@ def comparison_pdf(facility: Facility) -> bytes:
     )
 
     doc.heading(_("Kosten und Nettobelastung je Jahr"))
+    # the models as letters in this wide table (A = the first model ...), named in a legend above it
+    letters = [chr(ord("A") + i) if i < 26 else str(i + 1) for i in range(len(models))]
+    doc.paragraph("; ".join(f"{letter} = {name}" for letter, name in zip(letters, names, strict=True)))
     header = [_("Jahr"), _("Eigenregie")]
-    for name in names:
+    for letter in letters:
         header += [
-            f"{name}: {_('Kosten')}",
-            f"{name}: {_('Lücke')}",
-            f"{name}: {_('Haushalt')}",
-            f"{name}: {_('Nettobelastung')}",
+            f"{letter}: {_('Kosten')}",
+            f"{letter}: {_('Lücke')}",
+            f"{letter}: {_('Haushalt')}",
+            f"{letter}: {_('Netto')}",
         ]
     rows = []
     for i, year in enumerate(years):
@@ -83,7 +86,8 @@ def comparison_pdf(facility: Facility) -> bytes:
             r = m["years"][i]
             row += [_eur(r.economic_cost), _eur(r.gap), _eur(r.municipal), _eur(r.net_burden)]
         rows.append(row)
-    doc.table(header, rows, numeric=set(range(1, len(header))))
+    doc.table(header, rows, numeric=set(range(1, len(header))), widths=[0.7, *[1.0] * (len(header) - 1)])
+    doc.paragraph(_("Netto = Nettobelastung des Haushalts gegenüber der Eigenregie (negativ: Entlastung)."))
 
     doc.heading(_("Sensitivität (Barwert der Nettobelastung)"))
     variants = [
