@@ -240,6 +240,21 @@ def shadow_wage(municipality: Municipality, on: dt.date) -> ShadowWage | None:
     return next(r for r in candidates if (r.valid_from, r.eur_per_hour) == chosen)
 
 
+def shadow_wage_rows(municipality: Municipality) -> list[ShadowWage]:
+    """The rows that make the municipality's shadow wage over time (the one registry of the value of a
+    volunteer hour; planning's coproduction reads it here): the installation's defaults valid before
+    the municipality's first own rate, then the municipality's own rates. The value on a date is the
+    row with the latest ``valid_from`` not after it, exactly as :func:`shadow_wage` answers."""
+    rows = list(
+        ShadowWage.objects.filter(Q(municipality=municipality) | Q(municipality=None)).order_by("valid_from")
+    )
+    own = [r for r in rows if r.municipality_id is not None]
+    if not own:
+        return rows
+    first_own = own[0].valid_from
+    return [r for r in rows if r.municipality_id is None and r.valid_from < first_own] + own
+
+
 def resource_overview(
     municipality: Municipality, on: dt.date, params: Mapping[str, str] | None = None
 ) -> dict:

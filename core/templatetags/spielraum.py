@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils import timezone
@@ -40,6 +40,9 @@ def num(value: Decimal | float | int | None, decimals: int = 0) -> str:
             value = Decimal(value)
         except InvalidOperation:
             return value
+    # Django's number_format cuts the digits off (2.6 -> "2"); money is rounded half up (2.6 -> "3")
+    if isinstance(value, Decimal | float) and not isinstance(value, bool):
+        value = Decimal(str(value)).quantize(Decimal(1).scaleb(-int(decimals)), rounding=ROUND_HALF_UP)
     return number_format(value, int(decimals), use_l10n=True, force_grouping=True)
 
 

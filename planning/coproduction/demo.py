@@ -57,6 +57,18 @@ def _strategy(municipality: Municipality):
     return strategy
 
 
+def _organisation(municipality: Municipality, name_start: str):
+    """The stakeholders demo's organisation whose name starts so (the registry's AWO, Caritas), or None."""
+    from stakeholders.models import Stakeholder
+
+    return (
+        Stakeholder.objects.for_municipality(municipality)
+        .organisations()
+        .filter(name__startswith=name_start)
+        .first()
+    )
+
+
 def _years_amounts(first: int, n: int, value: str) -> dict[str, str]:
     return {str(y): value for y in range(first, first + n)}
 
@@ -128,6 +140,7 @@ def load_coproduction_demo(municipality: Municipality) -> None:
             name="Räume und Personal der AWO",
             kind="partner_in_kind",
             partner="AWO",
+            stakeholder=_organisation(municipality, "AWO"),
             amounts=_years_amounts(first, n, "70000"),
         )
         services.source_add(
@@ -135,6 +148,7 @@ def load_coproduction_demo(municipality: Municipality) -> None:
             name="Beitrag der Caritas",
             kind="partner_cash",
             partner="Caritas",
+            stakeholder=_organisation(municipality, "Caritas"),
             amounts=_years_amounts(first, n, "30000"),
         )
         services.source_add(

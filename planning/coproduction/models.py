@@ -2,8 +2,9 @@
 financing models, and the dated parameter registry (discount rate, minimum wage, allowances).
 
 The arithmetic is planning/engine/coproduction.py (docs/coproduction-method.md); these models hold the
-inputs. Yearly amounts are JSON maps {"2026": "180000.00"} (strings: exact decimals). Partners are names
-for now; the stakeholders registry (another lane) can be linked later.
+inputs. Yearly amounts are JSON maps {"2026": "180000.00"} (strings: exact decimals). A source's partner
+is an organisation of the stakeholders registry (``FundingSource.stakeholder``) or, where the actor is not
+in the registry, a free-text name.
 """
 
 from __future__ import annotations
@@ -21,7 +22,11 @@ __all__ = ["DatedParameter", "Facility", "FinancingModel", "FundingSource", "Par
 
 
 class DatedParameter(models.Model):
-    """One value of a rate that changes over time, valid from a date, with its source."""
+    """One value of a rate that changes over time, valid from a date, with its source.
+
+    The shadow wage of a volunteer hour (key ``minimum_wage``) is not stored here: its one registry is
+    ``stakeholders.ShadowWage`` (installation defaults plus the municipality's own rates), which the
+    registry page and API show and write under this key (services.parameter_set), audited here."""
 
     class Key(models.TextChoices):
         DISCOUNT_RATE = "discount_rate", _("Kalkulationszinssatz (Bruchteil, 0,009 = 0,9 %)")
@@ -168,6 +173,16 @@ class FundingSource(models.Model):
         ],
     )
     partner = models.CharField(_("Partner"), max_length=200, blank=True)
+    #: the partner as an organisation of the registry (same municipality); ``partner`` keeps its name, so a
+    #: deleted stakeholder leaves the name behind. Persons are not linked: a committee paper names no one.
+    stakeholder = models.ForeignKey(
+        "stakeholders.Stakeholder",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Akteur"),
+    )
     amounts = models.JSONField(_("Beträge je Jahr"), default=dict, blank=True)
     hours = models.JSONField(_("Stunden je Jahr"), default=dict, blank=True)
     end_year = models.SmallIntegerField(_("Förderung bis Jahr"), null=True, blank=True)
@@ -179,6 +194,11 @@ class FundingSource(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def partner_name(self) -> str:
+        """The partner as shown and as the dependence check counts it: the registry's name if linked."""
+        return self.stakeholder.name if self.stakeholder_id and self.stakeholder else self.partner
 
 
 def year_map(data: dict) -> dict[int, Decimal]:

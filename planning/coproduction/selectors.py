@@ -10,7 +10,14 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from core.models import Municipality
-from planning.coproduction.models import DatedParameter, Facility, FinancingModel, ParameterChange, year_map
+from planning.coproduction.models import (
+    DatedParameter,
+    Facility,
+    FinancingModel,
+    FundingSource,
+    ParameterChange,
+    year_map,
+)
 from planning.engine.coproduction import (
     CoproductionError,
     DatedValue,
@@ -23,6 +30,26 @@ from planning.engine.coproduction import (
     sensitivity,
     value_for_year,
 )
+from stakeholders import selectors as stakeholder_selectors
+from stakeholders.models import ShadowWage
+
+
+def partner_contributions(municipality: Municipality) -> list[dict[str, Any]]:
+    """Which organisations of the registry contribute to which facility's models, and with what (the
+    coproduction side of "what does this actor bring"), ordered by the actor's name."""
+    sources = (
+        FundingSource.objects.filter(
+            model__facility__municipality=municipality, stakeholder__municipality=municipality
+        )
+        .select_related("stakeholder__municipality", "model__facility")
+        .order_by("stakeholder__name", "stakeholder_id", "model__facility__name", "model__name", "pk")
+    )
+    out: list[dict[str, Any]] = []
+    for source in sources:
+        if not out or out[-1]["stakeholder"].pk != source.stakeholder_id:
+            out.append({"stakeholder": source.stakeholder, "sources": []})
+        out[-1]["sources"].append(source)
+    return out
 
 
 def facilities_of(municipality: Municipality) -> QuerySet[Facility]:
@@ -30,7 +57,13 @@ def facilities_of(municipality: Municipality) -> QuerySet[Facility]:
 
 
 def parameters_of(municipality: Municipality) -> QuerySet[DatedParameter]:
-    return DatedParameter.objects.for_municipality(municipality)
+    """The registry's own rows (discount rate, allowances); the shadow wage is :func:`shadow_wages_of`."""
+    return DatedParameter.objects.for_municipality(municipality).exclude(key=DatedParameter.Key.MINIMUM_WAGE)
+
+
+def shadow_wages_of(municipality: Municipality) -> list[ShadowWage]:
+    """The shadow wage of a volunteer hour over time, from its one registry (stakeholders)."""
+    return stakeholder_selectors.shadow_wage_rows(municipality)
 
 
 def parameter_changes(municipality: Municipality, limit: int = 50) -> list[ParameterChange]:
@@ -40,6 +73,8 @@ def parameter_changes(municipality: Municipality, limit: int = 50) -> list[Param
 
 
 def series(municipality: Municipality, key: str) -> list[DatedValue]:
+    if key == DatedParameter.Key.MINIMUM_WAGE:
+        return [DatedValue(w.valid_from, w.eur_per_hour) for w in shadow_wages_of(municipality)]
     return [
         DatedValue(p.valid_from, p.value)
         for p in DatedParameter.objects.filter(municipality=municipality, key=key)
@@ -58,7 +93,7 @@ def engine_model(model: FinancingModel) -> Model:
                 kind=SourceKind(s.kind),
                 amounts=year_map(s.amounts),
                 hours=year_map(s.hours),
-                partner=s.partner,
+                partner=s.partner_name,
                 end_year=s.end_year,
             )
             for s in model.sources.all()
@@ -118,7 +153,7 @@ def facility_comparison(facility: Facility) -> dict[str, Any]:
     plus plotly-ready series of the net burden per year."""
     inputs = _inputs(facility)
     out_models = []
-    for model in facility.models.prefetch_related("sources").order_by("pk"):
+    for model in facility.models.prefetch_related("sources__stakeholder").order_by("pk"):
         engine = engine_model(model)
         result = evaluate(engine, **inputs)
         sens = sensitivity(engine, **inputs)
@@ -128,7 +163,14 @@ def facility_comparison(facility: Facility) -> dict[str, Any]:
             value = sum((r.by_source.get(source.name, Decimal(0)) for r in result.years), Decimal(0))
             share = (value * 100 / total_cost).quantize(Decimal("0.1")) if total_cost else Decimal(0)
             shares.append(
-                {"name": source.name, "kind": source.get_kind_display(), "value": value, "share": share}
+                {
+                    "name": source.name,
+                    "kind": source.get_kind_display(),
+                    "partner": source.partner_name,
+                    "stakeholder": source.stakeholder,
+                    "value": value,
+                    "share": share,
+                }
             )
         gap = result.total_gap
         out_models.append(
@@ -193,7 +235,15 @@ def comparison_json(facility: Facility) -> dict[str, Any]:
                     }
                     for r in m["years"]
                 ],
-                "shares": [{**s, "value": str(s["value"]), "share": str(s["share"])} for s in m["shares"]],
+                "shares": [
+                    {
+                        **s,
+                        "stakeholder": s["stakeholder"].pk if s["stakeholder"] else None,
+                        "value": str(s["value"]),
+                        "share": str(s["share"]),
+                    }
+                    for s in m["shares"]
+                ],
                 "sensitivity": {k: str(v) for k, v in m["sensitivity"].items()},
                 "risks": m["risks"],
             }

@@ -24,13 +24,18 @@ from planning.engine.coproduction import SourceKind
 from planning.engine.measures import EffectKind
 from planning.measures import services as measure_services
 from planning.measures.models import Measure, MeasureEffect
+from stakeholders import selectors as stakeholder_selectors
+from stakeholders import services as stakeholder_services
+from stakeholders.models import Stakeholder
 
 
 class CoproductionInputError(ValueError):
     """Input the registry or a model cannot take (a message for the user)."""
 
 
-#: Demo and default values (DOMAIN.md, "Coproduction, financing models, dated parameters").
+#: Demo and default values (DOMAIN.md, "Coproduction, financing models, dated parameters"). The minimum
+#: wage (12.82 / 13.90 / 14.60 EUR/h from 2025 / 2026 / 2027) is the installation's default shadow wage in
+#: the stakeholders registry (stakeholders migration 0002), not a row here.
 DEFAULT_PARAMETERS: list[tuple[str, date, str, str]] = [
     (
         "discount_rate",
@@ -39,19 +44,6 @@ DEFAULT_PARAMETERS: list[tuple[str, date, str, str]] = [
         "BMF-Rundschreiben zu Personalkostensätzen/Kalkulationszins (bis 2023)",
     ),
     ("discount_rate", date(2023, 7, 7), "0.009", "BMF-Rundschreiben vom 07.07.2023: 0,9 % nominal"),
-    ("minimum_wage", date(2025, 1, 1), "12.82", "Mindestlohnanpassungsverordnung: 12,82 EUR/h ab 01.01.2025"),
-    (
-        "minimum_wage",
-        date(2026, 1, 1),
-        "13.90",
-        "Fünfte Mindestlohnanpassungsverordnung: 13,90 EUR/h ab 01.01.2026",
-    ),
-    (
-        "minimum_wage",
-        date(2027, 1, 1),
-        "14.60",
-        "Fünfte Mindestlohnanpassungsverordnung: 14,60 EUR/h ab 01.01.2027",
-    ),
     ("ehrenamtspauschale", date(2021, 1, 1), "840", "§ 3 Nr. 26a EStG: 840 EUR/Jahr bis 2025"),
     ("ehrenamtspauschale", date(2026, 1, 1), "960", "§ 3 Nr. 26a EStG: 960 EUR/Jahr ab 2026"),
     ("uebungsleiterpauschale", date(2021, 1, 1), "3000", "§ 3 Nr. 26 EStG: 3.000 EUR/Jahr bis 2025"),
@@ -116,6 +108,8 @@ def parameter_set(
     if not (source or "").strip():
         raise CoproductionInputError(_("Bitte die Quelle des Wertes angeben."))
     value = _decimal(value, _("Wert"))
+    if key == DatedParameter.Key.MINIMUM_WAGE:
+        return _shadow_wage_set(municipality, valid_from, value, source.strip(), user)
     existing = (
         DatedParameter.objects.select_for_update()
         .filter(municipality=municipality, key=key, valid_from=valid_from)
@@ -143,6 +137,36 @@ def parameter_set(
     return param
 
 
+def _shadow_wage_set(municipality, valid_from, value, source, user) -> DatedParameter:
+    """The shadow wage goes to its one registry (stakeholders.ShadowWage), audited here like every
+    parameter; returns an unsaved DatedParameter that describes the row (for the API's answer)."""
+    # the audit's "old" value is what applied on that date before (the default, if no own rate yet)
+    before = stakeholder_selectors.shadow_wage(municipality, valid_from)
+    try:
+        row, own_before = stakeholder_services.shadow_wage_set(
+            municipality=municipality, valid_from=valid_from, eur_per_hour=value, source=source
+        )
+    except stakeholder_services.RegistryError as exc:
+        raise CoproductionInputError(str(exc)) from exc
+    if own_before is None or own_before != row.eur_per_hour:
+        ParameterChange.objects.create(
+            municipality=municipality,
+            key=DatedParameter.Key.MINIMUM_WAGE,
+            valid_from=valid_from,
+            old_value=before.eur_per_hour if before else None,
+            new_value=row.eur_per_hour,
+            source=source,
+            changed_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+    return DatedParameter(
+        municipality=municipality,
+        key=DatedParameter.Key.MINIMUM_WAGE,
+        valid_from=row.valid_from,
+        value=row.eur_per_hour,
+        source=row.source,
+    )
+
+
 @transaction.atomic
 def parameter_delete(*, parameter: DatedParameter, user: Any = None) -> None:
     ParameterChange.objects.create(
@@ -158,8 +182,9 @@ def parameter_delete(*, parameter: DatedParameter, user: Any = None) -> None:
 
 
 def parameters_defaults_load(*, municipality: Municipality, user: Any = None) -> int:
-    """Fill the registry with the documented values (only keys/dates not set yet); returns how many."""
-    added = 0
+    """Fill the registry with the documented values (only keys/dates not set yet), and make sure the
+    installation's default shadow wages exist in their registry; returns how many were added."""
+    added = stakeholder_services.shadow_wage_defaults_ensure()
     for key, valid_from, value, source in DEFAULT_PARAMETERS:
         if not DatedParameter.objects.filter(
             municipality=municipality, key=key, valid_from=valid_from
@@ -210,7 +235,13 @@ def source_add(
     amounts: Mapping[str, str] | None = None,
     hours: Mapping[str, str] | None = None,
     end_year: int | None = None,
+    stakeholder: Stakeholder | None = None,
 ) -> FundingSource:
+    """Add a source; its partner is an organisation of the registry (``stakeholder``, of the facility's
+    municipality) or a free-text name (``partner``)."""
+    if stakeholder is not None:
+        _check_partner(model.facility.municipality, stakeholder)
+        partner = stakeholder.name
     if kind not in SourceKind._value2member_map_:
         raise CoproductionInputError(_("Unbekannte Art der Finanzierung „%(k)s“.") % {"k": kind})
     if kind == SourceKind.VOLUNTEER_HOURS and not hours:
@@ -225,7 +256,28 @@ def source_add(
         amounts=dict(amounts or {}),
         hours=dict(hours or {}),
         end_year=end_year,
+        stakeholder=stakeholder,
     )
+
+
+def _check_partner(municipality: Municipality, stakeholder: Stakeholder) -> None:
+    if stakeholder.municipality_id != municipality.pk:
+        raise CoproductionInputError(_("Der Akteur gehört nicht zu dieser Kommune."))
+    if stakeholder.entity != Stakeholder.Entity.ORGANISATION:
+        raise CoproductionInputError(
+            _("Partner sind Organisationen; Personen bringen sich als Ehrenamtsstunden ein.")
+        )
+
+
+@transaction.atomic
+def source_partner_set(*, source: FundingSource, stakeholder: Stakeholder | None) -> FundingSource:
+    """Link a source's partner to an organisation of the registry (or unlink it: the name stays)."""
+    if stakeholder is not None:
+        _check_partner(source.model.facility.municipality, stakeholder)
+        source.partner = stakeholder.name
+    source.stakeholder = stakeholder
+    source.save(update_fields=["partner", "stakeholder"])
+    return source
 
 
 @transaction.atomic

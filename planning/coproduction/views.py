@@ -9,9 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.pdf import pdf_response
 from core.permissions import Capability, municipality_required
 from planning.coproduction import selectors as sel
 from planning.coproduction import services
+from planning.coproduction.exports import comparison_pdf
 from planning.coproduction.forms import FacilityForm, ModelForm, ParameterForm, SourceForm
 from planning.coproduction.models import Facility, FinancingModel
 
@@ -38,7 +40,8 @@ def _errors(request, form) -> None:
 
 @municipality_required()
 def coproduction_index(request, municipality):
-    form = FacilityForm(request.POST or None)
+    initial = {"source_strategy": request.GET.get("strategie")} if request.GET.get("strategie") else None
+    form = FacilityForm(request.POST or None, municipality=municipality, initial=initial)
     if request.method == "POST":
         if not _can_plan(request):
             raise PermissionDenied
@@ -54,6 +57,7 @@ def coproduction_index(request, municipality):
                     horizon=data["horizon"],
                     baseline=services.parse_year_amounts(data["baseline"], years, _("Kosten in Eigenregie")),
                     product_code=data["product_code"],
+                    source_strategy=data["source_strategy"],
                 )
             except services.CoproductionInputError as exc:
                 form.add_error(None, str(exc))
@@ -90,10 +94,22 @@ def facility_detail(request, municipality, facility_id: int):
             "comparison": comparison,
             "problem": problem,
             "model_form": ModelForm(),
-            "source_form": SourceForm(),
+            "source_form": SourceForm(municipality=municipality),
             "can_plan": _can_plan(request),
         },
     )
+
+
+@municipality_required()
+def facility_pdf(request, municipality, facility_id: int):
+    """The comparison as a PDF for a council committee."""
+    facility = _facility(municipality, facility_id)
+    try:
+        data = comparison_pdf(facility)
+    except sel.CoproductionError as exc:
+        messages.error(request, str(exc))
+        return redirect("planning:coproduction-facility", slug=municipality.slug, facility_id=facility.pk)
+    return pdf_response(data, f"finanzierungsmodelle-{municipality.slug}-{facility.pk}.pdf")
 
 
 @municipality_required(PLAN)
@@ -129,7 +145,7 @@ def model_add(request, municipality, facility_id: int):
 def source_add(request, municipality, facility_id: int, model_id: int):
     facility = _facility(municipality, facility_id)
     model = get_object_or_404(FinancingModel, pk=model_id, facility=facility)
-    form = SourceForm(request.POST)
+    form = SourceForm(request.POST, municipality=municipality)
     if not form.is_valid():
         _errors(request, form)
     else:
@@ -140,6 +156,7 @@ def source_add(request, municipality, facility_id: int, model_id: int):
                 name=d["name"],
                 kind=d["kind"],
                 partner=d["partner"],
+                stakeholder=d["stakeholder"],
                 amounts=services.parse_year_amounts(d["amounts"], facility.years, _("Beträge")),
                 hours=services.parse_year_amounts(d["hours"], facility.years, _("Stunden")),
                 end_year=d["end_year"],
@@ -166,6 +183,17 @@ def model_to_measure(request, municipality, facility_id: int, model_id: int):
 
 
 @municipality_required()
+def partners(request, municipality):
+    """The organisations of the registry and the models they contribute to (the coproduction side of
+    the stakeholder page: stakeholders does not import planning)."""
+    return render(
+        request,
+        "planning/coproduction/partners.html",
+        {"municipality": municipality, "partners": sel.partner_contributions(municipality)},
+    )
+
+
+@municipality_required()
 def parameters(request, municipality):
     form = ParameterForm(request.POST or None)
     if request.method == "POST":
@@ -188,6 +216,7 @@ def parameters(request, municipality):
         {
             "municipality": municipality,
             "parameters": sel.parameters_of(municipality),
+            "shadow_wages": sel.shadow_wages_of(municipality),
             "changes": sel.parameter_changes(municipality),
             "form": form,
             "can_plan": _can_plan(request),

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.models import District
+from core.files import MaxFileSize
 from planning.measures.models import Measure, MeasureEffect, MeasureIndicator
 
 
@@ -85,3 +86,10 @@ class ActualForm(forms.Form):
     date = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
     value = forms.DecimalField(label=_("Istwert"), localize=True)
     note = forms.CharField(label=_("Quelle/Notiz"), max_length=200, required=False)
+
+
+class ActualsImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Datei (CSV oder XLSX: Maßnahme; Kennzahl; Jahr; Wert)"), validators=[MaxFileSize()]
+    )
+    dry_run = forms.BooleanField(label=_("nur prüfen, nichts speichern"), required=False)

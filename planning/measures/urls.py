@@ -7,6 +7,7 @@ from planning.measures import views
 urlpatterns = [
     path("massnahmen/", views.measure_index, name="measure-index"),
     path("massnahmen/neu/", views.measure_create, name="measure-create"),
+    path("massnahmen/istwerte-import/", views.actuals_import, name="measure-actuals-import"),
     path("massnahmen/ziele-und-kennzahlen.<str:fmt>", views.goals_export, name="measure-goals-export"),
     path("massnahmen/<int:measure_id>/", views.measure_detail, name="measure-detail"),
     path("massnahmen/<int:measure_id>/bearbeiten/", views.measure_edit, name="measure-edit"),

@@ -16,11 +16,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.downloads import csv_response, xlsx_response
+from core.pdf import pdf_response
 from core.permissions import Capability, municipality_required
 from planning.engine.measures import effect_cents
 from planning.measures import selectors as sel
 from planning.measures import services
-from planning.measures.forms import ActualForm, EffectForm, IndicatorForm, MeasureForm, StatusForm
+from planning.measures.exports import goals_pdf
+from planning.measures.forms import (
+    ActualForm,
+    ActualsImportForm,
+    EffectForm,
+    IndicatorForm,
+    MeasureForm,
+    StatusForm,
+)
+from planning.measures.importing import indicator_actuals_import
 from planning.measures.models import Measure, MeasureEffect, MeasureIndicator
 
 PLAN = Capability.PLAN
@@ -216,11 +226,46 @@ def actual_add(request, municipality, measure_id: int, indicator_id: int):
     return redirect("planning:measure-detail", slug=municipality.slug, measure_id=measure.pk)
 
 
+@municipality_required(PLAN)
+def actuals_import(request, municipality):
+    """Upload indicator actuals (CSV/XLSX): all or nothing; problems listed by line and column."""
+    form = ActualsImportForm(request.POST or None, request.FILES or None)
+    outcome, status = None, 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            outcome = indicator_actuals_import(
+                municipality=municipality, source=upload.read(), dry_run=form.cleaned_data["dry_run"]
+            )
+            if outcome.ok and outcome.status != "dry-run":
+                messages.success(
+                    request,
+                    _("Istwerte importiert: %(new)s neu, %(changed)s geändert, %(same)s unverändert.")
+                    % {"new": outcome.new, "changed": outcome.changed, "same": outcome.unchanged},
+                )
+                return redirect("planning:measure-index", slug=municipality.slug)
+            if not outcome.ok:
+                status = 400
+        else:
+            status = 400
+    return render(
+        request,
+        "planning/measures/import.html",
+        {"municipality": municipality, "form": form, "outcome": outcome},
+        status=status,
+    )
+
+
 @municipality_required()
 def goals_export(request, municipality, fmt: str):
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in ("csv", "xlsx", "pdf"):
         raise Http404
     area = request.GET.get("bereich") or None
+    if area is not None and not (area.isdigit() and len(area) <= 3):
+        raise Http404
+    if fmt == "pdf":
+        name = f"ziele-und-kennzahlen-{municipality.slug}{'-' + area if area else ''}.pdf"
+        return pdf_response(goals_pdf(municipality, area), name)
     table = sel.goals_table(municipality, area)
     title = _("Ziele und Kennzahlen · %(m)s") % {"m": municipality.name}
     name = f"ziele-und-kennzahlen-{municipality.slug}{'-' + area if area else ''}.{fmt}"

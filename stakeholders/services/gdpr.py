@@ -117,87 +117,37 @@ def person_record(stakeholder: Stakeholder) -> dict[str, Any]:
     }
 
 
-_PDF_REPLACEMENTS = str.maketrans(
-    {
-        "€": "EUR",
-        "–": "-",
-        "—": "-",
-        "„": '"',
-        "“": '"',
-        "”": '"',
-        "‚": "'",
-        "‘": "'",
-        "’": "'",
-        "…": "...",
-        "→": "->",
-    }
-)
-
-
-def _latin1(text: Any) -> str:
-    """fpdf2's core fonts speak latin-1 (enough for German); other characters become '?'."""
-    return (
-        str(text if text is not None else "")
-        .translate(_PDF_REPLACEMENTS)
-        .encode("latin-1", "replace")
-        .decode("latin-1")
-    )
-
-
 def person_record_pdf(record: dict[str, Any]) -> bytes:
-    """The same record as a printable PDF (A4, rendered in-process with fpdf2)."""
-    from fpdf import FPDF
+    """The same record as a printable PDF (A4, through the project's PDF presenter ``core.pdf``)."""
+    from core.pdf import PdfDocument
 
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 15)
-    pdf.multi_cell(0, 8, _latin1(_("Auskunft nach Art. 15 DSGVO")), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 9)
-    pdf.multi_cell(
-        0,
-        5,
-        _latin1(f"{_('Verantwortlich')}: {record['controller']} · {_('Stand')}: {record['exported_at']}"),
-        new_x="LMARGIN",
-        new_y="NEXT",
+    doc = PdfDocument(
+        _("Auskunft nach Art. 15 DSGVO"),
+        subtitle=f"{_('Verantwortlich')}: {record['controller']}",
     )
-
-    def heading(text: str) -> None:
-        pdf.ln(3)
-        pdf.set_font("Helvetica", "B", 11)
-        pdf.multi_cell(0, 6, _latin1(text), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "", 9)
-
-    def line(label: str, value: Any) -> None:
-        if value in (None, "", []):
-            return
-        if isinstance(value, list):
-            value = ", ".join(str(v) for v in value)
-        pdf.multi_cell(0, 5, _latin1(f"{label}: {value}"), new_x="LMARGIN", new_y="NEXT")
-
-    heading(_("Gespeicherte Angaben"))
+    doc.heading(_("Gespeicherte Angaben"))
     for field, value in record["person"].items():
-        line(str(Stakeholder._meta.get_field(field).verbose_name), value)
-    heading(_("Einschätzungen"))
+        doc.line(str(Stakeholder._meta.get_field(field).verbose_name), value)
+    doc.heading(_("Einschätzungen"))
     for a in record["assessments"]:
-        line(
+        doc.line(
             a["assessed_on"],
             f"{_('Einfluss')} {a['influence']}, {_('Interesse')} {a['interest']}, "
             f"{a['salience']}, {a['strategy']} {a['comment']}",
         )
-    heading(_("Beziehungen"))
+    doc.heading(_("Beziehungen"))
     for r in record["relationships"]:
-        line(r["with"], f"{r['kind']} ({r['direction']}, {r['strength']}) {r['valid_from']} {r['note']}")
-    heading(_("Kontakte"))
+        doc.line(r["with"], f"{r['kind']} ({r['direction']}, {r['strength']}) {r['valid_from']} {r['note']}")
+    doc.heading(_("Kontakte"))
     for e in record["engagements"]:
-        line(
+        doc.line(
             e["occurred_on"],
             f"{e['format']}: {e['topic']} {e['outcome']} {e['follow_up']} {e['due_on'] or ''}",
         )
-    heading(_("Zugriffe"))
+    doc.heading(_("Zugriffe"))
     for x in record["access_log"]:
-        line(x["at"], f"{x['action']} ({x['user'] or '-'})")
-    return bytes(pdf.output())
+        doc.line(x["at"], f"{x['action']} ({x['user'] or '-'})")
+    return doc.output()
 
 
 def person_erase(*, stakeholder: Stakeholder, user) -> Stakeholder:

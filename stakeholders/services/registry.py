@@ -4,6 +4,7 @@ relationships, the engagement log and network snapshots."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from stakeholders.models import (
     NetworkSnapshot,
     PersonAccess,
     Relationship,
+    ShadowWage,
     Stakeholder,
 )
 
@@ -351,3 +353,61 @@ def network_snapshot_create(*, municipality: Municipality, on: dt.date, user=Non
         measures={str(k): v for k, v in result.measures.items()},
         brokerage={**{str(k): v for k, v in result.brokerage.items()}, "_total": result.brokerage_totals},
     )
+
+
+@transaction.atomic
+def shadow_wage_set(
+    *, municipality: Municipality, valid_from: dt.date, eur_per_hour: Decimal, source: str
+) -> tuple[ShadowWage, Decimal | None]:
+    """Set the municipality's own shadow wage from ``valid_from`` on (a new row or a changed one);
+    returns the row and the value it had before (None when new). The installation's defaults
+    (``municipality=None``) are never changed here."""
+    if eur_per_hour is None or not 0 < eur_per_hour < 1000:
+        raise RegistryError(_("Der Schattenlohn muss größer als 0 und kleiner als 1.000 EUR je Stunde sein."))
+    if not (source or "").strip():
+        raise RegistryError(_("Bitte die Quelle des Wertes angeben."))
+    row = (
+        ShadowWage.objects.select_for_update()
+        .filter(municipality=municipality, valid_from=valid_from)
+        .first()
+    )
+    old = row.eur_per_hour if row else None
+    if row is None:
+        row = ShadowWage(municipality=municipality, valid_from=valid_from)
+    row.eur_per_hour = Decimal(eur_per_hour).quantize(Decimal("0.01"))
+    row.source = source.strip()[:300]
+    row.save()
+    return row, old
+
+
+@transaction.atomic
+def shadow_wage_delete(*, wage: ShadowWage) -> None:
+    """Remove one of the municipality's own rates (the defaults stay)."""
+    if wage.municipality_id is None:
+        raise RegistryError(_("Die Standardwerte der Installation werden nicht gelöscht."))
+    wage.delete()
+
+
+#: The installation's default shadow wage: the statutory minimum wage (MiLoG) from the date it applies
+#: (the same rows as migration 0002, which cannot import this module).
+DEFAULT_SHADOW_WAGES: tuple[tuple[dt.date, str, str], ...] = (
+    (dt.date(2022, 10, 1), "12.00", "Mindestlohnerhöhungsgesetz vom 28.06.2022"),
+    (dt.date(2024, 1, 1), "12.41", "Vierte Mindestlohnanpassungsverordnung vom 24.11.2023"),
+    (dt.date(2025, 1, 1), "12.82", "Vierte Mindestlohnanpassungsverordnung vom 24.11.2023"),
+    (dt.date(2026, 1, 1), "13.90", "Fünfte Mindestlohnanpassungsverordnung"),
+    (dt.date(2027, 1, 1), "14.60", "Fünfte Mindestlohnanpassungsverordnung"),
+)
+
+
+def shadow_wage_defaults_ensure() -> int:
+    """Create the installation's default rates that are missing (idempotent; a flushed database, e.g.
+    after transactional tests, loses the rows of the data migration). Returns how many were added."""
+    added = 0
+    for valid_from, rate, source in DEFAULT_SHADOW_WAGES:
+        _row, created = ShadowWage.objects.get_or_create(
+            municipality=None,
+            valid_from=valid_from,
+            defaults={"eur_per_hour": Decimal(rate), "source": f"Gesetzlicher Mindestlohn; {source}"},
+        )
+        added += created
+    return added

@@ -15,9 +15,13 @@ from core.permissions import Capability, MunicipalityScoped
 from planning.coproduction import selectors as sel
 from planning.coproduction import services
 from planning.coproduction.models import DatedParameter, Facility
+from stakeholders.models import ShadowWage
 
 
 class DatedParameterSerializer(serializers.ModelSerializer):
+    # null for a shadow wage (key minimum_wage): it is stored in the stakeholders' shadow wage registry
+    id = serializers.IntegerField(read_only=True, allow_null=True)
+
     class Meta:
         model = DatedParameter
         fields = ["id", "key", "valid_from", "value", "source"]
@@ -41,6 +45,29 @@ class ParameterListView(MunicipalityScoped, generics.ListCreateAPIView):
             )
         except services.CoproductionInputError as exc:
             raise ValidationError({"detail": str(exc)}) from exc
+
+
+class ShadowWageSerializer(serializers.ModelSerializer):
+    own = serializers.SerializerMethodField(help_text="the municipality's own rate (else the default)")
+
+    class Meta:
+        model = ShadowWage
+        fields = ["valid_from", "eur_per_hour", "source", "own"]
+
+    def get_own(self, wage: ShadowWage) -> bool:
+        return wage.municipality_id is not None
+
+
+class ShadowWageListView(MunicipalityScoped, generics.ListAPIView):
+    """The shadow wage of a volunteer hour over time, from its one registry (stakeholders): the
+    installation's defaults before the municipality's first own rate, then its own rates. Set a rate
+    with POST dated-parameters/ and key ``minimum_wage``."""
+
+    serializer_class = ShadowWageSerializer
+
+    def municipality_queryset(self):
+        rows = sel.shadow_wages_of(self.municipality)
+        return ShadowWage.objects.filter(pk__in=[r.pk for r in rows]).order_by("valid_from")
 
 
 class FacilityComparisonView(MunicipalityScoped, APIView):

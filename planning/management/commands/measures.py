@@ -5,7 +5,9 @@ python manage.py measures --municipality SLUG status TITLE STATUS [--revision N]
 python manage.py measures --municipality SLUG effect TITLE KIND AMOUNT START_YEAR [--once] [--end-year Y]
 python manage.py measures --municipality SLUG actual TITLE INDICATOR YYYY-MM-DD VALUE
 python manage.py measures --municipality SLUG include SCENARIO TITLE [TITLE ...]   (empty: none)
-python manage.py measures --municipality SLUG district TITLE [CODE] [--revision N]   (no CODE: none)"""
+python manage.py measures --municipality SLUG district TITLE [CODE] [--revision N]   (no CODE: none)
+python manage.py measures --municipality SLUG import-actuals FILE [--dry-run] [--json]
+    (CSV/XLSX: Maßnahme;Kennzahl;Jahr;Wert; all or nothing, exit 1 with line-numbered errors)"""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from core.cli import municipality_by_slug
 from core.models import District
 from planning.measures import selectors, services
+from planning.measures.importing import indicator_actuals_import
 from planning.measures.models import Measure
 from planning.projection.services import ProjectionError, scenario_measures_set
 
@@ -57,6 +60,10 @@ class Command(BaseCommand):
         act.add_argument("indicator")
         act.add_argument("day", type=date.fromisoformat)
         act.add_argument("value")
+        imp = sub.add_parser("import-actuals")
+        imp.add_argument("file")
+        imp.add_argument("--dry-run", action="store_true")
+        imp.add_argument("--json", action="store_true")
         inc = sub.add_parser("include")
         inc.add_argument("scenario")
         inc.add_argument("titles", nargs="*")
@@ -149,6 +156,8 @@ class Command(BaseCommand):
                 raise CommandError(f"no indicator {o['indicator']!r}")
             services.indicator_actual_set(indicator=indicator, day=o["day"], value=o["value"])
             self.stdout.write("actual stored")
+        elif action == "import-actuals":
+            self._import_actuals(municipality, o)
         elif action == "include":
             scenario = municipality.scenarios.filter(name=o["scenario"]).first()
             if scenario is None:
@@ -156,3 +165,23 @@ class Command(BaseCommand):
             chosen = [self._measure(municipality, t) for t in o["titles"]]
             scenario_measures_set(scenario=scenario, measures=chosen)
             self.stdout.write(f"{scenario.name}: {len(chosen)} measures (recompute with run_projection)")
+
+    def _import_actuals(self, municipality, o):
+        try:
+            with open(o["file"], "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            raise CommandError(f"cannot read {o['file']}: {exc.strerror}") from exc
+        outcome = indicator_actuals_import(municipality=municipality, source=data, dry_run=o["dry_run"])
+        if o["json"]:
+            self.stdout.write(json.dumps(outcome.to_json(), ensure_ascii=False))
+        elif outcome.ok:
+            self.stdout.write(
+                f"{outcome.status}: {outcome.new} new, {outcome.changed} changed, "
+                f"{outcome.unchanged} unchanged"
+            )
+        if not outcome.ok:
+            if not o["json"]:
+                for issue in outcome.errors:
+                    self.stderr.write(str(issue))
+            raise CommandError(f"rejected: {len(outcome.errors)} problem(s), nothing stored")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from core.models import District
+from core.files import MaxFileSize
 from planning.measures.models import Measure, MeasureEffect, MeasureIndicator, MeasureIndicatorActual
 
 
@@ -94,3 +95,7 @@ class PlanningMeasureSerializer(serializers.ModelSerializer):
 
     def get_district_name(self, measure: Measure) -> str:
         return measure.district.name if measure.district_id else ""
+
+class ActualsUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(validators=[MaxFileSize()])
+    dry_run = serializers.BooleanField(default=False)

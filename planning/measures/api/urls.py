@@ -3,6 +3,7 @@
 from django.urls import path
 
 from planning.measures.api.views import (
+    ActualsImportView,
     EffectCreateView,
     IndicatorCreateView,
     MeasureDetailView,
@@ -12,6 +13,7 @@ from planning.measures.api.views import (
 _BASE = "municipalities/<slug:slug>/measures/"
 urlpatterns = [
     path(_BASE, MeasureListView.as_view(), name="api-measure-list"),
+    path(f"{_BASE}actuals-import/", ActualsImportView.as_view(), name="api-measure-actuals-import"),
     path(f"{_BASE}<int:measure_id>/", MeasureDetailView.as_view(), name="api-measure-detail"),
     path(f"{_BASE}<int:measure_id>/effects/", EffectCreateView.as_view(), name="api-measure-effects"),
     path(

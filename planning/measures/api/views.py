@@ -8,16 +8,20 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from core.permissions import Capability, MunicipalityScoped
 from planning.measures import selectors as sel
 from planning.measures import services
 from planning.measures.api.serializers import (
+    ActualsUploadSerializer,
     MeasureEffectSerializer,
     MeasureIndicatorSerializer,
     PlanningMeasureSerializer,
 )
+from planning.measures.importing import indicator_actuals_import
 from planning.measures.models import Measure
 
 
@@ -116,3 +120,26 @@ class IndicatorCreateView(_MeasureChild):
             )
         except services.MeasureError as exc:
             raise ValidationError({"detail": str(exc)}) from exc
+
+
+class ActualsImportView(_MunicipalityView, APIView):
+    """Import indicator actuals (multipart ``file``: CSV/XLSX with Maßnahme, Kennzahl, Jahr, Wert; optional
+    ``dry_run``): 201 imported, 200 unchanged or dry run, 400 rejected with line-numbered errors (nothing
+    stored)."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request=ActualsUploadSerializer,
+        responses={201: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+    )
+    def post(self, request, slug: str):
+        form = ActualsUploadSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        outcome = indicator_actuals_import(
+            municipality=self.municipality,
+            source=form.validated_data["file"].read(),
+            dry_run=form.validated_data["dry_run"],
+        )
+        code = {"imported": 201, "unchanged": 200, "dry-run": 200}.get(outcome.status, 400)
+        return Response(outcome.to_json(), status=code)

@@ -71,7 +71,7 @@ def test_planner_creates_edits_and_changes_status(client, municipality, planner)
         {"date": date.today().isoformat(), "value": "950"},
     )
     page = client.get(url("measure-detail", municipality, measure_id=measure.pk)).content.decode()
-    assert 'data-light="yellow"' in page and "12.345\u00a0€" in page
+    assert 'data-light="yellow"' in page and "12.346\u00a0€" in page  # 12.345,67 in whole euros, rounded
     index = client.get(url("measure-index", municipality)).content.decode()
     assert "Soziokulturelles Zentrum" in index
 
@@ -133,7 +133,8 @@ def test_goals_export_csv(client, municipality, planner):
     assert rows[1][:5] == ["Produktbereich", "Produkt", "Maßnahme", "Ziel", "Kennzahl"]
     assert rows[2][2] == "'=HYPERLINK(1)"  # formula injection neutralised
     assert client.get(url("measure-goals-export", municipality, fmt="xlsx")).status_code == 200
-    assert client.get(url("measure-goals-export", municipality, fmt="pdf")).status_code == 404
+    assert client.get(url("measure-goals-export", municipality, fmt="pdf")).status_code == 200
+    assert client.get(url("measure-goals-export", municipality, fmt="doc")).status_code == 404
 
 
 def test_scenario_page_includes_measures_and_shows_status_quo(client, municipality, planner):
