@@ -7,8 +7,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.models import District
 from core.files import MaxFileSize
+from core.models import District
 from planning.measures.models import Measure, MeasureEffect, MeasureIndicator
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from core.models import District
 from core.files import MaxFileSize
+from core.models import District
 from planning.measures.models import Measure, MeasureEffect, MeasureIndicator, MeasureIndicatorActual
 
 
@@ -95,6 +95,7 @@ class PlanningMeasureSerializer(serializers.ModelSerializer):
 
     def get_district_name(self, measure: Measure) -> str:
         return measure.district.name if measure.district_id else ""
+
 
 class ActualsUploadSerializer(serializers.Serializer):
     file = serializers.FileField(validators=[MaxFileSize()])
