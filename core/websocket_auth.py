@@ -8,9 +8,10 @@ cookie. The ``Origin`` check of ``config/asgi.py`` applies to both.
 
 from __future__ import annotations
 
-from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
 from django.contrib.auth.models import AnonymousUser
+
+from core.db import db_sync_to_async
 
 
 def token_key(scope: dict) -> str | None:
@@ -23,7 +24,7 @@ def token_key(scope: dict) -> str | None:
     return None
 
 
-@database_sync_to_async
+@db_sync_to_async
 def user_for_token(key: str):
     from rest_framework.authtoken.models import Token
 
