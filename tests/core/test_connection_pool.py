@@ -10,11 +10,11 @@ import threading
 import time
 
 import pytest
-from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.db import connection
 
 from config.asgi import application
+from core.db import db_sync_to_async
 from core.jobs import job_start
 from core.models import Job, Role
 from swot import consumers, services
@@ -60,22 +60,29 @@ async def _until(communicator, kind):
     return message
 
 
+def _board_with_member(municipality, member_factory):
+    from rest_framework.authtoken.models import Token
+
+    facilitator = member_factory(municipality, Role.FACILITATOR, username="moderation")
+    member = member_factory(municipality, Role.FINANCE, username="kaemmerer")
+    board = services.board_create(municipality=municipality, title="Innenstadt", created_by=facilitator)
+    return board, facilitator, Token.objects.create(user=member)
+
+
+def _facilitator_card(board, facilitator):
+    card(actor_for_user(board, facilitator), "W", "Zuzug")
+
+
 async def test_websocket_calls_and_access_rechecks_return_their_connections(
     municipality, member_factory, lent, monkeypatch
 ):
     # Given a member on a board whose access is re-checked before every push and every 0.1 s, and nothing
     # that closes connections for the code (Channels' test communicator switches its own clean-up off while
     # it waits for the application; here it is off for the whole test, so only what the code does counts)
-    from rest_framework.authtoken.models import Token
-
     monkeypatch.setattr("channels.db.close_old_connections", lambda: None)
     monkeypatch.setattr(consumers, "PUSH_RECHECK", 0)
     monkeypatch.setattr(consumers, "PERIODIC_RECHECK", 0.1)
-    facilitator = await sync_to_async(member_factory)(municipality, Role.FACILITATOR, username="moderation")
-    member = await sync_to_async(member_factory)(municipality, Role.FINANCE, username="kaemmerer")
-    create_board = sync_to_async(services.board_create)
-    board = await create_board(municipality=municipality, title="B", created_by=facilitator)
-    token = await sync_to_async(Token.objects.create)(user=member)
+    board, facilitator, token = await db_sync_to_async(_board_with_member)(municipality, member_factory)
     client = WebsocketCommunicator(
         application,
         f"/ws/swot/boards/{board.pk}/",
@@ -93,12 +100,10 @@ async def test_websocket_calls_and_access_rechecks_return_their_connections(
     await _until(client, "events")
     await client.send_json_to({"type": "card.create", "id": "c", "quadrant": "S", "text": "Bahnhof"})
     await _until(client, "ack")
-    await sync_to_async(card)(await sync_to_async(actor_for_user)(board, facilitator), "W", "Zuzug")
+    await db_sync_to_async(_facilitator_card)(board, facilitator)
     while (await _until(client, "event"))["event"]["seq"] < 2:
         pass
-    print('BEFORE SLEEP', dict(lent), flush=True)
     await asyncio.sleep(0.5)
-    print('AFTER SLEEP', dict(lent), flush=True)
     # Then no thread but the test's own holds a connection, while the socket is still open
     assert _held_by_other_threads(lent) == []
     await client.disconnect()
