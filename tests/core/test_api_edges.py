@@ -370,3 +370,17 @@ def test_behind_a_proxy_one_attacker_does_not_lock_a_user_out_for_everyone(
         **via_proxy,
     )
     assert user.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/gibt-es-nicht/", f"{BASE}/measures/-1/", f"{BASE}/swot/boards/1/cards/abc/", "/api/v1/%00/"],
+)
+def test_api_addresses_without_a_route_answer_json_404(api_client, municipality, planner, path):
+    # Given a planner; when an API address matches no route (an id that is no number)
+    api_client.force_authenticate(planner)
+    response = api_client.get(path)
+    # Then 404 in the API's shape, not the HTML page
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["detail"]
