@@ -138,7 +138,8 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
 
     def _guest_token(self) -> str | None:
         """The guest credential: ``Authorization: Guest <token>``, ``?guest=<token>`` or the join cookie."""
-        query = parse_qs(self.scope.get("query_string", b"").decode())
+        # raw bytes that are not UTF-8 (a client need not percent-encode) are no token, not a crash
+        query = parse_qs(self.scope.get("query_string", b"").decode(errors="replace"))
         if query.get("guest"):
             return query["guest"][0]
         for name, value in self.scope.get("headers", []):
