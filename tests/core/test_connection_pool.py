@@ -8,6 +8,7 @@ docs/security.md ("Database connections")."""
 import asyncio
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 from channels.testing import WebsocketCommunicator
@@ -123,3 +124,29 @@ def test_the_in_process_job_thread_returns_its_connection(municipality, settings
     while "spielraum-job" in "".join(_held_by_other_threads(lent)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _held_by_other_threads(lent) == []
+
+
+def test_a_job_in_the_web_process_beats_and_the_beat_keeps_no_connection(municipality, settings, lent):
+    # Given jobs in the web process's thread and a beat every 0.1 s
+    settings.TASK_MODE = "thread"
+    settings.JOB_HEARTBEAT_INTERVAL = 0.1
+    # When a job runs 1.5 s before it reports any progress
+    job = job_start("core.selftest", municipality=municipality, params={"steps": 1, "step_seconds": 1.5})
+    deadline = time.monotonic() + 30
+    while True:
+        row = Job.objects.get(pk=job.pk)
+        if row.status == Job.Status.RUNNING and row.heartbeat_at - row.started_at >= timedelta(seconds=0.3):
+            break
+        assert time.monotonic() < deadline, (row.status, row.progress)
+        time.sleep(0.05)
+    # Then its heartbeat has been written meanwhile (a poll would not fail it as stale), and the beat's thread
+    # gave its connection back between beats (held in no sample; a kept one would be held in every sample)
+    assert row.progress == 0
+    samples = []
+    for _ in range(10):
+        samples.append(any(name.startswith("job-heartbeat") for name in _held_by_other_threads(lent)))
+        time.sleep(0.05)
+    assert not all(samples)
+    while Job.objects.get(pk=job.pk).status != Job.Status.SUCCEEDED:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
