@@ -1,13 +1,13 @@
 """Websocket consumers of the core app: live job progress."""
 
-from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
 
+from core.db import db_sync_to_async
 from core.models import Job
 from core.permissions import can
 
 
-@database_sync_to_async
+@db_sync_to_async
 def _visible_job(user, job_id: int) -> Job | None:
     job = Job.objects.select_related("municipality").filter(pk=job_id).first()
     if job is None or not user.is_authenticated:
@@ -44,3 +44,11 @@ class JobProgressConsumer(AsyncJsonWebsocketConsumer):
 
     async def job_update(self, event):
         await self.send_json(event["job"])
+
+
+class UnknownAddressConsumer(AsyncWebsocketConsumer):
+    """Any websocket address no app routes (the last route): the handshake is refused (403), where the
+    router would raise and the server answer 500."""
+
+    async def connect(self):
+        await self.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -62,31 +63,50 @@ def csv_response(
     return response
 
 
+# Excel refuses a worksheet name with one of these characters, longer than 31 characters, empty, starting
+# or ending with an apostrophe, or "History" (reserved).
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+SHEET_NAME_MAX = 31
+
+
+def sheet_name(text: str) -> str:
+    """A valid Excel worksheet name made from ``text`` (a title, a scenario name typed by a user):
+    forbidden characters become "-", at most 31 characters, never empty or the reserved "History"."""
+    name = SHEET_NAME_FORBIDDEN.sub("-", " ".join(str(text).split()))[:SHEET_NAME_MAX].strip().strip("'")
+    if not name:
+        return _("Tabelle")
+    if name.casefold() == "history":
+        return f"{name} 1"
+    return name
+
+
 def xlsx_response(
-    title: str, headers: Sequence[str], rows: Sequence[Sequence[Cell]], name: str
+    title: str, headers: Sequence[str], rows: Sequence[Sequence[Cell]], name: str, *, sheet: str = ""
 ) -> HttpResponse:
+    """An XLSX download: ``title`` in the first row, then the headers and rows, on a worksheet named
+    ``sheet`` (made valid for Excel with ``sheet_name``; default: the title)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Haushalt"))
+    worksheet = workbook.create_sheet(sheet_name(sheet or title))
     bold = Font(bold=True)
 
     def cell(value: Any, *, header: bool = False) -> WriteOnlyCell:
         if isinstance(value, str):
             value = safe_text(value)
-        item = WriteOnlyCell(sheet, value=value)
+        item = WriteOnlyCell(worksheet, value=value)
         if isinstance(value, Decimal):
             item.number_format = "#,##0.00"
         if header:
             item.font = bold
         return item
 
-    sheet.append([cell(title, header=True)])
-    sheet.append([cell(h, header=True) for h in headers])
+    worksheet.append([cell(title, header=True)])
+    worksheet.append([cell(h, header=True) for h in headers])
     for row in rows:
-        sheet.append([cell(c) for c in row])
+        worksheet.append([cell(c) for c in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)

@@ -45,6 +45,7 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
+from core.db import connections_release
 from core.models import Job
 
 logger = logging.getLogger(__name__)
@@ -229,7 +230,10 @@ def job_task(name: str, *, time_limit: int = 1800, max_retries: int = 3) -> Call
                 return None
             job_publish(job)
             ctx = JobContext(job)
-            heartbeat = None if self.request.is_eager else _Heartbeat(job.pk)
+            # a worker's job, and a job in the web process's thread (run eagerly there, but as long as in a
+            # worker: without beats, a poll of the job would fail it after JOB_HEARTBEAT_TIMEOUT)
+            in_background = not self.request.is_eager or settings.TASK_MODE == "thread"
+            heartbeat = _Heartbeat(job.pk) if in_background else None
             try:
                 result = fn(ctx, **job.params) or {}
             except JobError as exc:
@@ -297,16 +301,15 @@ class _Heartbeat:
         self._thread.start()
 
     def _run(self) -> None:
-        try:
-            while not self._stopped.wait(settings.JOB_HEARTBEAT_INTERVAL):
-                try:
-                    Job.objects.filter(pk=self.job_id, status=Job.Status.RUNNING).update(
-                        heartbeat_at=timezone.now()
-                    )
-                except Exception:  # a missed beat is harmless; the next one retries
-                    logger.warning("Heartbeat of job %s not written", self.job_id, exc_info=True)
-        finally:
-            connection.close()
+        while not self._stopped.wait(settings.JOB_HEARTBEAT_INTERVAL):
+            try:
+                Job.objects.filter(pk=self.job_id, status=Job.Status.RUNNING).update(
+                    heartbeat_at=timezone.now()
+                )
+            except Exception:  # a missed beat is harmless; the next one retries
+                logger.warning("Heartbeat of job %s not written", self.job_id, exc_info=True)
+            finally:  # one beat, one unit of work: the connection goes back between beats
+                connections_release()
 
     def stop(self) -> None:
         self._stopped.set()

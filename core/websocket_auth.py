@@ -8,9 +8,12 @@ cookie. The ``Origin`` check of ``config/asgi.py`` applies to both.
 
 from __future__ import annotations
 
-from channels.db import database_sync_to_async
+import re
+
 from channels.middleware import BaseMiddleware
 from django.contrib.auth.models import AnonymousUser
+
+from core.db import db_sync_to_async
 
 
 def token_key(scope: dict) -> str | None:
@@ -23,9 +26,17 @@ def token_key(scope: dict) -> str | None:
     return None
 
 
-@database_sync_to_async
+# DRF's keys: 40 hexadecimal characters. Anything else (NUL characters, kilobytes of text) is no key and
+# never reaches the database.
+TOKEN_KEY = re.compile(r"[0-9A-Za-z]{1,40}")
+
+
+@db_sync_to_async
 def user_for_token(key: str):
     from rest_framework.authtoken.models import Token
+
+    if not TOKEN_KEY.fullmatch(key):
+        return AnonymousUser()
 
     token = Token.objects.select_related("user").filter(key=key).first()
     if token is None or not token.user.is_active:

@@ -12,11 +12,11 @@ import logging
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.db import db_sync_to_async
 from swot import selectors, services
 from swot.access import Actor, actor_refresh, actor_resolve, guest_cookie_name
 from swot.dispatch import action_run
@@ -41,7 +41,7 @@ def _board(board_id: int) -> Board | None:
     return Board.objects.select_related("municipality").filter(pk=board_id).first()
 
 
-@database_sync_to_async
+@db_sync_to_async
 def _connect(board_id: int, user, token: str | None, channel_name: str) -> tuple[Actor, int, dict] | None:
     board = _board(board_id)
     if board is None:
@@ -68,10 +68,10 @@ def _refresh(actor: Actor, municipality_id: int) -> Actor | None:
 # The access re-check runs in the executor's thread pool, not in the one thread that all of this process's
 # other database work shares (``thread_sensitive``): a push must not wait behind requests that wait for a
 # board's row lock. One indexed read, no transaction.
-_checked = database_sync_to_async(_refresh, thread_sensitive=False)
+_checked = db_sync_to_async(_refresh, thread_sensitive=False)
 
 
-@database_sync_to_async
+@db_sync_to_async
 def _act(actor: Actor, municipality_id: int, message: dict):
     """Check permission and run one action in one trip to the database thread.
 
@@ -89,7 +89,7 @@ def _act(actor: Actor, municipality_id: int, message: dict):
     return actor, result, outbox
 
 
-@database_sync_to_async
+@db_sync_to_async
 def _sync(actor: Actor, since) -> dict:
     board = _board(actor.board_id)
     try:
@@ -102,19 +102,19 @@ def _sync(actor: Actor, since) -> dict:
     return {"type": "events", "since": since, "events": events}
 
 
-@database_sync_to_async
+@db_sync_to_async
 def _events_after(actor: Actor, since: int) -> list[dict] | None:
     """Live-gap repair: the events after ``since`` from the log, presented for ``actor``."""
     board = _board(actor.board_id)
     return selectors.events_since(board, since, actor) if board else None
 
 
-@database_sync_to_async
+@db_sync_to_async
 def _present_error(actor: Actor, error: dict) -> dict:
     return present_error(error, Viewer.of(actor, _board(actor.board_id).visibility()))
 
 
-@database_sync_to_async
+@db_sync_to_async
 def _presence(board_id: int, channel_name: str, *, leave: bool = False, touch: bool = False) -> dict:
     if leave:
         services.presence_leave(channel_name=channel_name)
@@ -138,7 +138,8 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
 
     def _guest_token(self) -> str | None:
         """The guest credential: ``Authorization: Guest <token>``, ``?guest=<token>`` or the join cookie."""
-        query = parse_qs(self.scope.get("query_string", b"").decode())
+        # raw bytes that are not UTF-8 (a client need not percent-encode) are no token, not a crash
+        query = parse_qs(self.scope.get("query_string", b"").decode(errors="replace"))
         if query.get("guest"):
             return query["guest"][0]
         for name, value in self.scope.get("headers", []):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from django import template
 from django.utils import timezone
@@ -29,10 +29,19 @@ def lang(obj, field: str) -> str:
     return value
 
 
+def _round_half_up(exact: Decimal, decimals: int) -> Decimal:
+    """Commercial rounding (kaufmännisch: halves away from zero) to ``decimals`` places. Django's
+    ``number_format`` would cut the digits off."""
+    with localcontext() as context:
+        context.prec = max(28, exact.adjusted() + decimals + 2)
+        rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return rounded if rounded else abs(rounded)  # no "-0"
+
+
 @register.filter
 def num(value: Decimal | float | int | None, decimals: int = 0) -> str:
-    """1234567.891 -> "1.234.568" (German grouping), "" for None. Machine strings ("85000.00", as JSON
-    payloads carry decimals) are read as such."""
+    """1234567.891 -> "1.234.568" (German grouping, rounded half up), "" for None. Machine strings
+    ("85000.00", as JSON payloads carry decimals) are read as such."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
@@ -40,10 +49,15 @@ def num(value: Decimal | float | int | None, decimals: int = 0) -> str:
             value = Decimal(value)
         except InvalidOperation:
             return value
-    # Django's number_format cuts the digits off (2.6 -> "2"); money is rounded half up (2.6 -> "3")
-    if isinstance(value, Decimal | float) and not isinstance(value, bool):
-        value = Decimal(str(value)).quantize(Decimal(1).scaleb(-int(decimals)), rounding=ROUND_HALF_UP)
-    return number_format(value, int(decimals), use_l10n=True, force_grouping=True)
+    try:  # a float as it prints (2.675), not as it is stored (2.67499...)
+        exact = value if isinstance(value, Decimal | int) else Decimal(str(value))
+        exact = Decimal(exact)
+    except InvalidOperation:
+        return str(value)
+    if not exact.is_finite():
+        return "–"
+    decimals = int(decimals)
+    return number_format(_round_half_up(exact, decimals), decimals, use_l10n=True, force_grouping=True)
 
 
 @register.filter
@@ -55,7 +69,7 @@ def eur(value: Decimal | float | int | None, decimals: int = 2) -> str:
 
 @register.filter
 def eur0(value: Decimal | float | int | None) -> str:
-    """Whole euros: 1234567.891 -> "1.234.568 €"."""
+    """Whole euros, rounded half up: 1234567.5 -> "1.234.568 €", -0.5 -> "-1 €"."""
     return eur(value, 0)
 
 

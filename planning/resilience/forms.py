@@ -56,8 +56,12 @@ class ShockForm(forms.Form):
     ]
     shock_group = forms.ChoiceField(label=gettext_lazy("Gruppe"))
     shock_kind = forms.ChoiceField(label=gettext_lazy("Art"), choices=KINDS)
-    # percent (points) or EUR per year, as the API's ShockSerializer
-    shock_value = bounded_decimal(label=gettext_lazy("Wert"), min_value=-(10**12), max_value=10**12)
+    # percent (points) or EUR per year; the range of the kind is checked in clean (services.shock_value_error)
+    shock_value = bounded_decimal(
+        label=gettext_lazy("Wert"),
+        min_value=-services.SHOCK_ABSOLUTE_MAX,
+        max_value=services.SHOCK_ABSOLUTE_MAX,
+    )
     shock_year = forms.TypedChoiceField(label=gettext_lazy("ab Jahr"), coerce=int)
     shock_duration = forms.IntegerField(
         label=gettext_lazy("Dauer (Jahre)"), min_value=1, max_value=30, initial=1
@@ -67,6 +71,14 @@ class ShockForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["shock_group"].choices = [(g.code, f"{g.code} {g.name}") for g in groups]
         self.fields["shock_year"].choices = year_choices(years)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("shock_kind") and data.get("shock_value") is not None:
+            error = services.shock_value_error(data["shock_kind"], data["shock_value"])
+            if error:
+                self.add_error("shock_value", error)
+        return data
 
     def shocks(self) -> list[dict[str, Any]]:
         data = self.cleaned_data

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -22,12 +23,15 @@ import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.files import ArchiveLimits, ArchiveRejected, check_xlsx
 from core.imports import ImportOutcome
 from core.jobs import job_start
 from core.models import Municipality
+from core.numbers import format_number
+from core.params import YEAR_MAX, YEAR_MIN
 from finance.vocabulary import (
     ImportFileError,
     NumberFormatError,
@@ -388,14 +392,97 @@ def path_json(path: ReservePath, base_results: dict[int, Decimal] | None = None)
     return {"hsk_required": path.hsk_required, "first_trigger_year": path.first_trigger_year, "years": years}
 
 
+# The plausible range of a user-defined shock's value (docs/security.md): ``percent`` and ``growth_pp`` in
+# percent (points), ``absolute`` in EUR per year. Checked here for every caller (the page, the API, a run's
+# hidden form field); the page form and the API serializer ask ``shock_value_error`` for their field message.
+SHOCK_PERCENT_MIN, SHOCK_PERCENT_MAX = -100, 1000
+SHOCK_ABSOLUTE_MAX = 10**12
+SHOCK_KINDS = ("percent", "growth_pp", "absolute")
+SHOCK_MAX_YEARS = 100  # years listed, year offset and duration
+
+
+def _number(value: Any) -> float | None:
+    """A finite number (not a bool) as float, else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def shock_value_error(kind: Any, value: Any) -> str | None:
+    """Why ``value`` cannot be the value of a shock of ``kind`` (a message for the user), or None."""
+    if kind not in SHOCK_KINDS:
+        return _("Unbekannte Art des Schocks (möglich: %(kinds)s).") % {"kinds": ", ".join(SHOCK_KINDS)}
+    number = _number(value)
+    if number is None:
+        return _("Der Wert eines Schocks muss eine Zahl sein.")
+    language = get_language() or "de"
+    if kind == "absolute" and abs(number) > SHOCK_ABSOLUTE_MAX:
+        return _("Ein Betrag als Schock liegt zwischen %(low)s und %(high)s EUR.") % {
+            "low": format_number(-SHOCK_ABSOLUTE_MAX, language=language),
+            "high": format_number(SHOCK_ABSOLUTE_MAX, language=language),
+        }
+    if kind != "absolute" and not SHOCK_PERCENT_MIN <= number <= SHOCK_PERCENT_MAX:
+        return _("Ein Schock in Prozent oder Prozentpunkten liegt zwischen %(low)s und %(high)s.") % {
+            "low": format_number(SHOCK_PERCENT_MIN, language=language),
+            "high": format_number(SHOCK_PERCENT_MAX, language=language),
+        }
+    return None
+
+
+def _int_within(value: Any, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _shock_error(spec: Any) -> str | None:
+    """Why ``spec`` is no valid shock (a message), or None; the shape the API's ShockSerializer states."""
+    if not isinstance(spec, dict):
+        return _("Ein Schock ist ein Objekt mit Gruppe, Art und Wert.")
+    unknown = set(spec) - SHOCK_KEYS
+    if unknown:
+        return _("Unbekannte Angaben im Schock: %(k)s") % {"k": ", ".join(sorted(map(str, unknown)))}
+    if not isinstance(spec.get("group"), (str, type(None))) or len(spec.get("group") or "") > 20:
+        return _("Die Gruppe eines Schocks ist eine Kontengruppe wie 40 oder 53.")
+    error = shock_value_error(spec.get("kind"), spec.get("value"))
+    if error:
+        return error
+    years = spec.get("years")
+    if years is not None and not (
+        isinstance(years, (list, tuple))
+        and len(years) <= SHOCK_MAX_YEARS
+        and all(_int_within(y, YEAR_MIN, YEAR_MAX) for y in years)
+    ):
+        return _("Die Jahre eines Schocks sind höchstens %(n)d Jahreszahlen von %(low)d bis %(high)d.") % {
+            "n": SHOCK_MAX_YEARS,
+            "low": YEAR_MIN,
+            "high": YEAR_MAX,
+        }
+    if "year_offset" in spec and not _int_within(spec["year_offset"], 0, SHOCK_MAX_YEARS):
+        return _("Der Beginn eines Schocks liegt 0 bis %(n)d Jahre nach dem ersten Jahr.") % {
+            "n": SHOCK_MAX_YEARS
+        }
+    duration = spec.get("duration", 1)
+    if duration is not None and not _int_within(duration, 1, SHOCK_MAX_YEARS):
+        return _("Ein Schock dauert 1 bis %(n)d Jahre.") % {"n": SHOCK_MAX_YEARS}
+    share = _number(spec.get("share", 1.0))
+    if share is None or not 0 <= share <= 1:
+        return _("Der betroffene Anteil einer Gruppe liegt zwischen 0 und 1.")
+    if not isinstance(spec.get("label", ""), str) or len(spec.get("label", "")) > 200:
+        return _("Die Bezeichnung eines Schocks ist ein Text bis 200 Zeichen.")
+    return None
+
+
 def _custom_shocks(specs: list[dict[str, Any]] | None) -> list[Shock]:
     specs = specs or []
+    if not isinstance(specs, list) or len(specs) > SHOCK_MAX_YEARS:
+        raise ResilienceInputError(_("Höchstens %(n)d eigene Schocks.") % {"n": SHOCK_MAX_YEARS})
     for spec in specs:
-        unknown = set(spec) - SHOCK_KEYS
-        if unknown:
-            raise ResilienceInputError(
-                _("Unbekannte Angaben im Schock: %(k)s") % {"k": ", ".join(sorted(unknown))}
-            )
+        error = _shock_error(spec)
+        if error:
+            raise ResilienceInputError(error)
     try:
         return shocks_from_dicts(specs)
     except (TypeError, ValueError) as exc:

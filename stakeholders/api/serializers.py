@@ -46,6 +46,7 @@ class StakeholderSerializer(serializers.ModelSerializer):
     revision = serializers.IntegerField(
         required=False,
         min_value=1,
+        max_value=2**31 - 1,
         help_text="On update: the revision the change is based on; a stale one is refused with 409.",
     )
     tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False)

@@ -90,9 +90,6 @@ REFERENCES_AND_ELSEWHERE = (
     ".district",
     ".source",
     ".target",
-    # TODO(stakeholders lane): bound the revision like planning's (0 .. 2**31-1)
-    "StakeholderRequest.properties.revision",
-    "PatchedStakeholderRequest.properties.revision",
 )
 
 
@@ -116,6 +113,24 @@ def test_every_numeric_request_field_of_the_schema_states_its_range(api_client, 
         if name.endswith("Request"):
             walk(component, name)
     assert not [where for where in unbounded if not where.endswith(REFERENCES_AND_ELSEWHERE)], unbounded
+
+
+@pytest.mark.parametrize("revision", [0, 2**31, 2**63, -1])
+def test_stakeholder_revision_is_bounded_like_the_others(api_client, municipality, planner, revision):
+    # Given a stakeholder (revision 1)
+    from stakeholders.services import stakeholder_create
+
+    awo = stakeholder_create(municipality=municipality, name="AWO Ortsverein", sector="third", kind="welfare")
+    api_client.force_authenticate(planner)
+    # When a change names a revision outside 1 .. 2**31-1
+    response = api_client.patch(
+        f"{BASE}/stakeholders/{awo.pk}/", {"name": "AWO", "revision": revision}, format="json"
+    )
+    # Then 400 naming the field, and nothing changed
+    assert response.status_code == 400, response.content
+    assert "revision" in response.json()
+    awo.refresh_from_db()
+    assert (awo.name, awo.revision) == ("AWO Ortsverein", 1)
 
 
 # -- item 9: concurrent creation -> 409 with the current object; revision 0 = "I saw none" --------------
@@ -355,3 +370,17 @@ def test_behind_a_proxy_one_attacker_does_not_lock_a_user_out_for_everyone(
         **via_proxy,
     )
     assert user.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/gibt-es-nicht/", f"{BASE}/measures/-1/", f"{BASE}/swot/boards/1/cards/abc/", "/api/v1/%00/"],
+)
+def test_api_addresses_without_a_route_answer_json_404(api_client, municipality, planner, path):
+    # Given a planner; when an API address matches no route (an id that is no number)
+    api_client.force_authenticate(planner)
+    response = api_client.get(path)
+    # Then 404 in the API's shape, not the HTML page
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["detail"]

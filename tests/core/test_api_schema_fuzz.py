@@ -3,9 +3,10 @@
 As a planner of one municipality (the demo *Musterstadt*, with its real budget, population, scenarios,
 balance sheets and SWOT board), every operation of ``/api/v1/schema/`` gets generated requests, valid and
 invalid (schemathesis' examples, coverage and fuzzing of each parameter and body), with the path's ids set
-to real objects of that municipality. A request fails the test if the answer is a 5xx or does not match
-the response schema. ``API_FUZZ_EXAMPLES`` (default 12) bounds the examples per operation, so the run
-stays within a few minutes; the figures of the last full run are in docs/security.md.
+to real objects of that municipality. A request fails the test if the answer is a 5xx, does not match the
+response schema, or is a 4xx that does not say why. ``API_FUZZ_EXAMPLES`` (default 12) bounds the examples
+per operation, so the run stays within a few minutes; the figures of the last full run are in
+docs/security.md.
 """
 
 from __future__ import annotations
@@ -29,9 +30,9 @@ from core.models import Membership, Municipality, Role
 from tests.factories import UserFactory
 
 EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "12"))
-# Issue 14 item 5 (the SWOT actions' payload schema) belongs to the swotproto lane: include the operation
-# again when it lands.
-OWNED_ELSEWHERE = ("/swot/boards/{id}/actions/",)
+# Locally, to fuzz a few operations with many examples: API_FUZZ_ONLY=/swot/boards/{id}/actions/ (a part of
+# the path); the CI run takes every operation.
+ONLY = os.environ.get("API_FUZZ_ONLY", "")
 pytestmark = pytest.mark.django_db(transaction=False)
 
 
@@ -67,6 +68,20 @@ def _real_ids(municipality: Municipality) -> dict[str, dict[str, object]]:
     }
 
 
+def client_error_says_why(ctx, response, case) -> None:
+    """A 4xx answer carries a message: a JSON body that is not empty (bad input is told, never a 500)."""
+    if 400 <= response.status_code < 500:
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not body:
+            raise AssertionError(f"{response.status_code} without a message: {response.text[:200]!r}")
+
+
+CHECKS = [not_a_server_error, response_schema_conformance, client_error_says_why]
+
+
 def _fuzz(operation, slug: str, ids: dict, key: str, tried: Counter, failures: list[str]) -> None:
     label = f"{operation.method.upper()} {operation.path}"
 
@@ -90,7 +105,7 @@ def _fuzz(operation, slug: str, ids: dict, key: str, tried: Counter, failures: l
         response = case.call(headers={"Authorization": f"Token {key}"})
         tried[label] += 1
         try:
-            case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
+            case.validate_response(response, checks=CHECKS)
         except (Exception, BaseExceptionGroup) as exc:  # collect all operations' failures, not only the first
             failures.append(f"{label}: {str(exc)[:600]}")
 
@@ -116,8 +131,10 @@ def test_api_answers_every_generated_request_without_5xx_and_as_its_schema_says(
     started = time.monotonic()
     for result in schema.get_all_operations():
         operation = result.ok()
-        if operation.path.endswith(("/projection-batch/", "/selftest/", *OWNED_ELSEWHERE)):
+        if operation.path.endswith(("/projection-batch/", "/selftest/")):
             continue  # installation-wide / admin jobs: covered by their own tests
+        if ONLY not in operation.path:
+            continue
         _fuzz(operation, municipality.slug, ids, token.key, tried, failures)
 
     request_started.connect(close_old_connections)
@@ -126,5 +143,5 @@ def test_api_answers_every_generated_request_without_5xx_and_as_its_schema_says(
     # Then no answer was a 5xx or off-schema
     total = sum(tried.values())
     print(f"\nAPI fuzz: {total} requests over {len(tried)} operations in {time.monotonic() - started:.0f} s")
-    assert len(tried) >= 60, tried
+    assert len(tried) >= (60 if not ONLY else 1), tried
     assert not failures, "\n".join(dict.fromkeys(failures))

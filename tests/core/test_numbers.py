@@ -72,3 +72,28 @@ def test_api_fields_accept_german_strings_and_json_numbers():
     )
     assert LocalizedFloatField().run_validation("2,5") == 2.5
     assert LocalizedFloatField().run_validation(2.5) == 2.5
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(Decimal("0.5"), "1"), (Decimal("-0.5"), "-1"), (Decimal("1234567.5"), "1.234.568"),
+     (Decimal("1234567.4999"), "1.234.567"), (Decimal("-1234567.5"), "-1.234.568"), (0.5, "1"),
+     (1234567.5, "1.234.568"), (Decimal("-0.4"), "0"), ("2.5", "3"), (Decimal("NaN"), "–")],
+)  # fmt: skip
+def test_whole_euros_are_rounded_half_up_not_cut_off(value, expected):
+    from core.templatetags.spielraum import eur0
+
+    with translation.override("de"):
+        assert eur0(value) == f"{expected}\u00a0€"
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [(Decimal("1.995"), 2, "2,00"), (2.675, 2, "2,68"), (Decimal("0.05"), 1, "0,1"), (Decimal("1e30"), 0,
+     "1.000.000.000.000.000.000.000.000.000.000")],
+)  # fmt: skip
+def test_numbers_in_templates_are_rounded_half_up(value, decimals, expected):
+    from core.templatetags.spielraum import num
+
+    with translation.override("de"):
+        assert num(value, decimals) == expected

@@ -54,22 +54,20 @@ class ShockSerializer(serializers.Serializer):
         allow_null=True, help_text="NKF account group, e.g. 40 or 53; null = extra expense"
     )
     kind = serializers.ChoiceField(choices=["percent", "growth_pp", "absolute"])
-    # percent and growth_pp in percent (points), absolute in EUR per year (issue 14 item 8)
-    value = bounded_float(min_value=-1e12, max_value=1e12)
+    # percent and growth_pp in percent (points) within -100 .. 1000, absolute in EUR per year
+    # (services.shock_value_error); the schema states the widest range
+    value = bounded_float(min_value=-services.SHOCK_ABSOLUTE_MAX, max_value=services.SHOCK_ABSOLUTE_MAX)
     years = serializers.ListField(child=year_field(), required=False, max_length=100)
     year_offset = bounded_int(required=False, min_value=0, max_value=100)
     duration = bounded_int(required=False, allow_null=True, min_value=1, max_value=100)
     share = LocalizedFloatField(required=False, min_value=0, max_value=1)
     label = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
-    _PERCENT_RANGE = (-100.0, 1000.0)
-
     def validate(self, attrs):
-        low, high = self._PERCENT_RANGE
-        if attrs["kind"] in ("percent", "growth_pp") and not low <= attrs["value"] <= high:
-            raise serializers.ValidationError(
-                {"value": [f"Für „{attrs['kind']}“ sind {low:g} bis {high:g} Prozent(punkte) möglich."]}
-            )
+        # the range of the kind (percent points or EUR), one rule for page, API and service
+        error = services.shock_value_error(attrs["kind"], attrs["value"])
+        if error:
+            raise serializers.ValidationError({"value": [error]})
         return attrs
 
 
