@@ -88,7 +88,7 @@ def bench_pages(nodes: int, edges: int, repeat: int) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
-    from core.models import Role
+    from core.models import District, Role
     from core.services import membership_set, municipality_create_or_update
     from stakeholders import services
     from stakeholders.models import Assessment, Relationship, Stakeholder
@@ -105,12 +105,18 @@ def bench_pages(nodes: int, edges: int, repeat: int) -> None:
     def load(n: int, m: int) -> None:
         Stakeholder.objects.filter(municipality=municipality).delete()
         groups, arcs = random_network(n, m)
+        districts = [
+            District.objects.get_or_create(
+                municipality=municipality, code=f"B{k}", defaults={"name": f"Bezirk {k}"}
+            )[0]
+            for k in range(7)
+        ]
         rows = Stakeholder.objects.bulk_create(
             Stakeholder(
                 municipality=municipality,
                 name=f"Akteur {i:04d}",
                 sector=groups[i],
-                district=f"Bezirk {i % 7}",
+                district=districts[i % 7],
             )
             for i in range(n)
         )
