@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.db import connection
 
+from core import pgcopy
 from finance.importing import ERROR, BudgetRecord, ImportIssue, derive_product_path
 from finance.models import (
     AMOUNT_DIGITS,
@@ -277,8 +278,6 @@ def rollup_build(version: BudgetVersion) -> None:
 
 
 # -- the column-wise path: binary COPY built from a ColumnarReader's blocks ---------------------------
-COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big")
-COPY_TRAILER = b"\xff\xff"
 # Fixed-size fields first (one numpy record per line), then the texts (taken per product/account/kind).
 BINARY_COLUMNS = (
     "version_id",
@@ -371,13 +370,13 @@ class ColumnWriter:
         self._copy = self._stack.enter_context(
             cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)")
         )
-        self._copy.write(COPY_SIGNATURE)
+        self._copy.write(pgcopy.SIGNATURE)
         return self
 
     def __exit__(self, exc_type, *exc: object) -> None:
         started = time.perf_counter()
         if exc_type is None and self._copy is not None:
-            self._copy.write(COPY_TRAILER)
+            self._copy.write(pgcopy.TRAILER)
         self._stack.__exit__(exc_type, *exc)
         self._copy = None
         self.timings["copy"] += time.perf_counter() - started

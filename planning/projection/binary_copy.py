@@ -21,8 +21,6 @@ from functools import lru_cache
 
 import numpy as np
 
-SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big")
-TRAILER = b"\xff\xff"
 COLUMNS = (
     "scenario_id",
     "first_year",

@@ -30,7 +30,7 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import audit, pgcopy
 from core.jobs import job_start
 from core.models import Job, Municipality
 from finance import selectors as finance_selectors
@@ -484,12 +484,12 @@ def projection_store(outputs: Sequence[ScenarioOutput], *, use_copy: bool | None
                 connection.cursor() as cursor,
                 cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy,
             ):
-                copy.write(binary_copy.SIGNATURE)
+                copy.write(pgcopy.SIGNATURE)
                 for output in outputs:
                     for chunk in _copy_tuples(output):
                         copy.write(chunk)
                     written += output.cents.size
-                copy.write(binary_copy.TRAILER)
+                copy.write(pgcopy.TRAILER)
             table, columns = ProjectionYear._meta.db_table, ", ".join(YEAR_COLUMNS)
             with (
                 connection.cursor() as cursor,
