@@ -190,6 +190,30 @@ def _parents(municipality: Municipality, level: str, codes: set[str]) -> dict[st
 
 
 @transaction.atomic
+def districts_import_boundaries(
+    *,
+    municipality: Municipality,
+    content: bytes,
+    as_list: bool,
+    level: str = District.Level.SOZIALRAUM,
+    code_property: str | None = None,
+    name_property: str | None = None,
+    parent_property: str | None = None,
+) -> dict[str, Any]:
+    """Import districts from an upload: a plain CSV/XLSX list (``as_list``) or GeoJSON boundaries. The
+    one entry of the page, the API and the command (the form's format choice decides ``as_list``)."""
+    if as_list:
+        return districts_import_list(municipality=municipality, source=content, level=level)
+    return districts_import_geojson(
+        municipality=municipality,
+        data=content,
+        level=level,
+        code_property=code_property,
+        name_property=name_property,
+        parent_property=parent_property,
+    )
+
+
 def districts_import_list(
     *, municipality: Municipality, source: bytes, level: str = District.Level.SOZIALRAUM
 ) -> dict[str, Any]:

@@ -164,19 +164,15 @@ def districts_import_boundaries(request, municipality):
     data = form.cleaned_data
     content = data["file"].read()
     try:
-        if data["format"] == BoundaryImportForm.FORMAT_LIST:
-            result = services.districts_import_list(
-                municipality=municipality, source=content, level=data["level"]
-            )
-        else:
-            result = services.districts_import_geojson(
-                municipality=municipality,
-                data=content,
-                level=data["level"],
-                code_property=data["code_property"],
-                name_property=data["name_property"],
-                parent_property=data["parent_property"],
-            )
+        result = services.districts_import_boundaries(
+            municipality=municipality,
+            content=content,
+            as_list=data["format"] == BoundaryImportForm.FORMAT_LIST,
+            level=data["level"],
+            code_property=data["code_property"],
+            name_property=data["name_property"],
+            parent_property=data["parent_property"],
+        )
     except services.DistrictImportError as exc:
         errors = [*exc.messages, *exc.warnings]
         return _import_page(request, municipality, boundary_form=form, errors=errors, status=400)

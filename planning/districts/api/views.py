@@ -93,19 +93,15 @@ class DistrictImport(MunicipalityScoped, APIView):
         data = form.cleaned_data
         content = data["file"].read()
         try:
-            if data["format"] == BoundaryImportForm.FORMAT_LIST:
-                result = services.districts_import_list(
-                    municipality=self.municipality, source=content, level=data["level"]
-                )
-            else:
-                result = services.districts_import_geojson(
-                    municipality=self.municipality,
-                    data=content,
-                    level=data["level"],
-                    code_property=data["code_property"],
-                    name_property=data["name_property"],
-                    parent_property=data["parent_property"],
-                )
+            result = services.districts_import_boundaries(
+                municipality=self.municipality,
+                content=content,
+                as_list=data["format"] == BoundaryImportForm.FORMAT_LIST,
+                level=data["level"],
+                code_property=data["code_property"],
+                name_property=data["name_property"],
+                parent_property=data["parent_property"],
+            )
         except services.DistrictImportError as exc:
             return Response({"errors": exc.messages, "warnings": exc.warnings}, status=400)
         return Response({**result, "level": data["level"]}, status=201)

@@ -80,15 +80,11 @@ class Command(BaseCommand):
                 )
                 result = {"rows": record.rows, "values": record.values, "years": record.years}
                 text = f"{record.values} values for {record.rows} districts and years imported"
-            elif o["list"]:
-                result = services.districts_import_list(
-                    municipality=municipality, source=content, level=data["level"]
-                )
-                text = f"districts: {result['created']} new, {result['updated']} updated"
             else:
-                result = services.districts_import_geojson(
+                result = services.districts_import_boundaries(
                     municipality=municipality,
-                    data=content,
+                    content=content,
+                    as_list=o["list"],
                     level=data["level"],
                     code_property=data["code_property"],
                     name_property=data["name_property"],
