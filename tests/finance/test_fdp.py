@@ -136,3 +136,25 @@ def test_a_package_without_its_resource_file_is_refused():
     with pytest.raises(ImportFileError) as refused:
         read_package(_package(descriptor))
     assert "resources/0/path: die Datei „fehlt.csv“ fehlt im ZIP" in refused.value.issue.message_de
+
+
+def test_fdp_download_from_page_and_api(client, api_client, municipality, member_factory, outsider):
+    from core.models import Role
+
+    version = import_bytes(municipality, sample_csv()).version
+    viewer = member_factory(municipality, Role.VIEWER)
+    client.force_login(viewer)
+    url = f"/kommunen/musterstadt/haushalt/versionen/{version.pk}/fiscal-data-package/"
+    assert f'href="{url}"' in client.get("/kommunen/musterstadt/haushalt/daten/").content.decode()
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    content, _mapping = read_package(response.content)  # valid, readable
+    assert content.startswith(b"year,phase,statement")
+    api_url = f"/api/v1/municipalities/musterstadt/budget/versions/{version.pk}/fdp/"
+    api_client.force_authenticate(viewer)
+    from_api = api_client.get(api_url)  # the ZIP's entries carry the time of writing: compare the contents
+    assert from_api["Content-Type"] == "application/zip" and read_package(from_api.content)[0] == content
+    api_client.force_authenticate(outsider)
+    assert api_client.get(api_url).status_code == 404
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
