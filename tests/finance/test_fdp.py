@@ -158,3 +158,15 @@ def test_fdp_download_from_page_and_api(client, api_client, municipality, member
     assert api_client.get(api_url).status_code == 404
     client.force_login(outsider)
     assert client.get(url).status_code == 404
+
+
+def test_an_import_of_a_package_breaking_the_profile_is_rejected_not_crashed(municipality):
+    broken = descriptor_for("x", "X")
+    broken["model"]["dimensions"]["date"]["primaryKey"] = ["year", "month"]  # allowed by the profile
+    outcome = budget_import(
+        municipality=municipality, source=_package(broken), spec=ImportSpec(dataset_name="FDP")
+    )
+    assert outcome.status == "rejected" and outcome.version is None
+    assert [e.message_de for e in outcome.errors] == [
+        "Das Fiscal Data Package ist ungültig: model/dimensions/date/primaryKey: muss vom Typ string sein"
+    ]
