@@ -1,5 +1,6 @@
 """CSV and XLSX downloads of the explorer's tables (the writers, guarded against spreadsheet formula
-injection, are ``core.downloads``)."""
+injection, are ``core.downloads``), and the open-format downloads of a whole budget version (the
+portal's standard dataset, the Fiscal Data Package)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from django.utils.translation import gettext as _
 
 from core.downloads import Cell, csv_response, safe_text, xlsx_response
 from finance.explorer import PHASE_LABELS, STATEMENT_LABELS, ExplorerState
+from finance.models import BudgetVersion
+from finance.services import version_fdp, version_ohh
 
-__all__ = ["TABLES", "export_response", "safe_text"]
+__all__ = ["TABLES", "export_response", "safe_text", "version_fdp_response", "version_ohh_response"]
 
 
 def breakdown_table(state: ExplorerState) -> tuple[list[str], list[list[Cell]]]:
@@ -68,3 +71,26 @@ def export_response(state: ExplorerState, table: str, fmt: str) -> HttpResponse:
     if fmt == "xlsx":
         return xlsx_response(title, headers, rows, filename(state, table, "xlsx"))
     return csv_response(title, headers, rows, filename(state, table, "csv"))
+
+
+def _version_file_name(version: BudgetVersion) -> str:
+    return slugify(f"{version.municipality.slug}-{version.dataset.name}-v{version.number}") or "haushalt"
+
+
+def version_ohh_response(version: BudgetVersion) -> HttpResponse:
+    """A version as the Offener Haushalt standard dataset (``services.version_ohh``): the portal's own
+    CSV dialect (comma, decimal point, its header), so the file imports here and there unchanged. The
+    header ``X-Lines-Left-Out`` counts the lines the format has no place for (commitments, kameral)."""
+    content, left_out = version_ohh(version)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    name = f"ohh_standard-datensatz_{_version_file_name(version)}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Lines-Left-Out"] = str(left_out)
+    return response
+
+
+def version_fdp_response(version: BudgetVersion) -> HttpResponse:
+    """A version as a Fiscal Data Package ZIP (``services.version_fdp``), validated on the way out."""
+    response = HttpResponse(version_fdp(version), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="fdp_{_version_file_name(version)}.zip"'
+    return response

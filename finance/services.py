@@ -439,10 +439,13 @@ def version_ohh(version: BudgetVersion) -> tuple[bytes, int]:
     line of the doppik statements in the phases the format knows (Ist, Plan); levels: product area,
     product, account group, account. Returns the CSV and the number of lines left out (commitments and
     kameral statements: the format has no place for them). Importing the file gives the same totals per
-    year, phase, statement (from the account class) and direction."""
+    year, phase, statement (from the account class) and direction. Codes and names come from uploaded
+    files: they are neutralised against spreadsheet formula injection (``core.downloads.safe_row``);
+    the amount stays a plain decimal."""
     import csv
     import io
 
+    from core.downloads import safe_row
     from finance.importing.reference import FINANCIAL, RESULTS, product_area_name
 
     land = version.municipality.land
@@ -461,9 +464,9 @@ def version_ohh(version: BudgetVersion) -> tuple[bytes, int]:
             left_out += 1
             continue
         writer.writerow(
-            (f"{amount:f}", _OHH_PHASE[phase], year, _OHH_DIRECTION[direction], area,
+            (f"{amount:f}", _OHH_PHASE[phase], year, _OHH_DIRECTION[direction], *safe_row((area,
              product_area_name(area, land) or "", product, products.get(product, ""), group, "", account,
-             accounts.get(account, ""))
+             accounts.get(account, ""))))
         )  # fmt: skip
     return buffer.getvalue().encode("utf-8"), left_out
 
@@ -664,7 +667,10 @@ def version_set_status(
         wanted = {"status": status, **({"is_current": True} if make_current else {})}
         if changes := audit.diff(locked, wanted):
             audit.record(
-                action="budget.status_changed", municipality=locked.municipality, actor=actor, target=locked,
+                action="budget.status_changed",
+                municipality=locked.municipality,
+                actor=actor,
+                target=locked,
                 changes=changes,
             )
         locked.status = status

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.permissions import Capability, municipality_required
 from finance import charts, explorer_cache, selectors, services
 from finance.explorer import COMPARE_CHOICES, STATEMENT_LABELS, explorer_state
-from finance.exports import TABLES, export_response
+from finance.exports import TABLES, export_response, version_fdp_response, version_ohh_response
 from finance.forms import MappingForm, UploadForm
 from finance.importing import ImportFileError, Mapping, MappingError, open_table
 from finance.models import BudgetDataset, BudgetUpload, BudgetVersion, ImportProfile
@@ -136,6 +136,30 @@ def version_source(request, municipality, version_id: int):
     return FileResponse(handle, as_attachment=True, filename=version.source_name)
 
 
+@require_http_methods(["GET", "HEAD"])
+@municipality_required()
+def version_ohh(request, municipality, version_id: int):
+    """Download a version as the Offener Haushalt standard dataset (read access, like the source)."""
+    version = get_object_or_404(
+        BudgetVersion.objects.select_related("dataset", "municipality"),
+        pk=version_id,
+        municipality=municipality,
+    )
+    return version_ohh_response(version)
+
+
+@require_http_methods(["GET", "HEAD"])
+@municipality_required()
+def version_fdp(request, municipality, version_id: int):
+    """Download a version as a Fiscal Data Package (ZIP)."""
+    version = get_object_or_404(
+        BudgetVersion.objects.select_related("dataset", "municipality"),
+        pk=version_id,
+        municipality=municipality,
+    )
+    return version_fdp_response(version)
+
+
 @require_POST
 @municipality_required(Capability.EDIT_BUDGET)
 def version_status(request, municipality, version_id: int):
@@ -144,7 +168,9 @@ def version_status(request, municipality, version_id: int):
     status = request.POST.get("status", "")
     try:
         services.version_set_status(
-            version=version, status=status, make_current=request.POST.get("make_current") == "on",
+            version=version,
+            status=status,
+            make_current=request.POST.get("make_current") == "on",
             actor=request.user,
         )
     except ValidationError as exc:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -32,6 +33,7 @@ from finance.api.serializers import (
     UploadCreateSerializer,
     mapping_from_json,
 )
+from finance.exports import version_fdp_response, version_ohh_response
 from finance.models import (
     BudgetAccount,
     BudgetDataset,
@@ -113,6 +115,27 @@ class VersionViewSet(
 
     def perform_destroy(self, instance: BudgetVersion) -> None:
         services.version_delete(version=instance, actor=self.request.user)
+
+    @extend_schema(
+        parameters=[ID_PARAMETER],
+        responses={(200, "text/csv"): OpenApiTypes.BINARY},
+        description="The version as the Offener Haushalt standard dataset (ohh_standard-datensatz.csv: "
+        "comma, decimal point, the portal's header); header X-Lines-Left-Out counts the lines the format "
+        "has no place for (commitments, kameral statements).",
+    )
+    @action(detail=True, methods=["get"], url_path="ohh")
+    def ohh(self, request, *args, **kwargs):
+        return version_ohh_response(self.get_object())
+
+    @extend_schema(
+        parameters=[ID_PARAMETER],
+        responses={(200, "application/zip"): OpenApiTypes.BINARY},
+        description="The version as a Fiscal Data Package (ZIP: datapackage.json valid against the "
+        "official fiscal profile, budget.csv).",
+    )
+    @action(detail=True, methods=["get"], url_path="fdp")
+    def fdp(self, request, *args, **kwargs):
+        return version_fdp_response(self.get_object())
 
 
 @extend_schema(parameters=[SLUG_PARAMETER])

@@ -5,11 +5,12 @@ Tabular Data Package with the Fiscal Data Package ``model``: one measure (``amou
 the cent) and dimensions for the year (``datetime``), the phase and direction and statement (facts),
 the product (functional classification) and the account (economic classification).
 
-``validate_descriptor`` checks a descriptor with ``jsonschema`` against ``FDP_SCHEMA``: the parts of
-the Fiscal Data Package v1 specification an importer relies on (profile, resources with a table
-schema, a model whose measures and dimension attributes name fields of the resource). The official
-JSON schema is not shipped with any maintained offline library, so this subset is ours; it is strict
-where the import depends on it.
+``validate_descriptor`` checks a descriptor with ``jsonschema`` against the official Fiscal Data
+Package profile (``fiscal.json``, JSON Schema draft 4, shipped by frictionless 4 and read from the
+installed package, so no network), then against what the importer relies on beyond it
+(``IMPORT_SCHEMA``: one CSV path, one measure, single-attribute primary keys) and checks that the
+model's sources name fields of the resource. Every problem names its place in the descriptor and
+the reason, in German and English.
 
 ``read_package`` turns a package into the CSV bytes and the ``Mapping`` that reads them, taken from
 the model (never guessed), so export -> import gives identical totals.
@@ -18,10 +19,13 @@ the model (never guessed), so export -> import gives identical totals.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import zipfile
 from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 import jsonschema
@@ -45,87 +49,37 @@ FIELDS = (
 )
 _DIRECTION_OUT = {"revenue": "revenue", "expense": "expenditure"}
 
-_NAME = {"type": "string", "pattern": "^([-a-z0-9._/])+$"}
-FDP_SCHEMA: dict[str, Any] = {
-    "$schema": "http://json-schema.org/draft-07/schema#",
-    "title": "Fiscal Data Package (subset read by Spielraum)",
+PROFILE_RESOURCE = "assets/profiles/package/fiscal.json"  # in the frictionless 4 package (5 dropped it)
+
+# What the importer relies on beyond the official profile (which allows, e.g., a list of paths, a
+# primary key of several attributes, no measure at all): one CSV resource read from the ZIP, one
+# measure, dimensions keyed by one attribute of their own.
+IMPORT_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "required": ["name", "profile", "resources", "model"],
     "properties": {
-        "name": _NAME,
-        "profile": {"enum": ["fiscal-data-package", "tabular-data-package"]},
         "resources": {
             "type": "array",
-            "minItems": 1,
-            "items": {
-                "type": "object",
-                "required": ["name", "path", "schema"],
-                "properties": {
-                    "name": _NAME,
-                    "path": {"type": "string"},
-                    "format": {"enum": ["csv"]},
-                    "encoding": {"type": "string"},
-                    "schema": {
-                        "type": "object",
-                        "required": ["fields"],
-                        "properties": {
-                            "fields": {
-                                "type": "array",
-                                "minItems": 1,
-                                "items": {
-                                    "type": "object",
-                                    "required": ["name", "type"],
-                                    "properties": {
-                                        "name": {"type": "string"},
-                                        "type": {"enum": ["string", "integer", "number", "date", "year"]},
-                                    },
-                                },
-                            }
-                        },
+            "items": [
+                {
+                    "type": "object",
+                    "required": ["path", "schema"],
+                    "properties": {
+                        "path": {"type": "string"},
+                        "schema": {"type": "object", "required": ["fields"]},
                     },
-                },
-            },
+                }
+            ],
         },
         "model": {
             "type": "object",
-            "required": ["measures", "dimensions"],
             "properties": {
-                "measures": {
-                    "type": "object",
-                    "minProperties": 1,
-                    "additionalProperties": {
-                        "type": "object",
-                        "required": ["source", "currency"],
-                        "properties": {"source": {"type": "string"}, "currency": {"type": "string"}},
-                    },
-                },
+                "measures": {"type": "object", "minProperties": 1},
                 "dimensions": {
                     "type": "object",
                     "minProperties": 1,
                     "additionalProperties": {
                         "type": "object",
-                        "required": ["attributes", "primaryKey", "dimensionType"],
-                        "properties": {
-                            "attributes": {
-                                "type": "object",
-                                "additionalProperties": {
-                                    "type": "object",
-                                    "required": ["source"],
-                                    "properties": {"source": {"type": "string"}},
-                                },
-                            },
-                            "dimensionType": {
-                                "enum": [
-                                    "datetime",
-                                    "entity",
-                                    "classification",
-                                    "activity",
-                                    "fact",
-                                    "location",
-                                    "other",
-                                ]
-                            },
-                        },
+                        "properties": {"primaryKey": {"type": "string"}},
                     },
                 },
             },
@@ -134,20 +88,106 @@ FDP_SCHEMA: dict[str, Any] = {
 }
 
 
-def validate_descriptor(descriptor: dict[str, Any]) -> list[str]:
-    """Problems of a descriptor (empty when valid): schema errors, then model sources not in the fields."""
-    validator = jsonschema.Draft7Validator(FDP_SCHEMA)
-    problems = [
-        f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
-        for e in validator.iter_errors(descriptor)
-    ]
+@functools.cache
+def official_profile() -> dict[str, Any]:
+    """The official Fiscal Data Package profile (JSON Schema draft 4), read from the installed
+    frictionless 4 package: no network (the profile has no remote ``$ref``)."""
+    return json.loads(resources.files("frictionless").joinpath(PROFILE_RESOURCE).read_text("utf-8"))
+
+
+@functools.cache
+def _official_validator() -> jsonschema.Draft4Validator:
+    return jsonschema.Draft4Validator(official_profile())
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A place in the descriptor (``resources/0/schema``, ``(Wurzel)``) and why it is wrong."""
+
+    path: str
+    reason_de: str
+    reason_en: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason_de}"
+
+    @property
+    def text_en(self) -> str:
+        return f"{self.path}: {self.reason_en}"
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _reason(error: jsonschema.ValidationError) -> tuple[str, str]:
+    """The reason of a schema error in German and English (jsonschema's own messages are English)."""
+    kind, rule = error.validator, error.validator_value
+    if kind == "required":
+        missing = next((r for r in rule if isinstance(error.instance, dict) and r not in error.instance), "?")
+        return f"Pflichtangabe „{missing}“ fehlt", f"required property '{missing}' is missing"
+    if kind == "type":
+        return f"muss vom Typ {rule} sein", f"must be of type {rule}"
+    if kind == "enum":
+        allowed = ", ".join(map(str, rule))
+        return f"muss einer dieser Werte sein: {allowed}", f"must be one of: {allowed}"
+    if kind == "pattern":
+        return f"entspricht nicht dem Muster {rule}", f"does not match the pattern {rule}"
+    if kind in ("minItems", "minProperties", "minLength"):
+        return "darf nicht leer sein", "must not be empty"
+    if kind in ("oneOf", "anyOf") and error.context:
+        inner = sorted({_reason(c) for c in error.context if c.absolute_path == error.absolute_path})
+        de = "; ".join(d for d, _ in inner[:3]) or "passt zu keiner erlaubten Form"
+        en = "; ".join(e for _, e in inner[:3]) or "matches none of the allowed forms"
+        return f"passt zu keiner erlaubten Form ({de})", f"matches none of the allowed forms ({en})"
+    return (
+        f"verletzt die Regel „{kind}“ des Profils (Wert {_shown(error.instance)})",
+        f"breaks the profile's rule '{kind}' (value {_shown(error.instance)})",
+    )
+
+
+def _schema_problems(validator: jsonschema.protocols.Validator, descriptor: Any) -> list[Problem]:
+    problems: list[Problem] = []
+    for error in sorted(validator.iter_errors(descriptor), key=lambda e: list(map(str, e.absolute_path))):
+        path = "/".join(map(str, error.absolute_path)) or "(Wurzel)"
+        problem = Problem(path, *_reason(error))
+        if problem not in problems:  # the profile's allOf repeats the Tabular Data Package's rules
+            problems.append(problem)
+    return problems
+
+
+def validate_descriptor(descriptor: Any) -> list[Problem]:
+    """Problems of a descriptor (empty when valid): first the official Fiscal Data Package profile,
+    then what the importer relies on (``IMPORT_SCHEMA``), then model sources that are not fields."""
+    problems = _schema_problems(_official_validator(), descriptor)
     if problems:
         return problems
-    fields = {f["name"] for f in descriptor["resources"][0]["schema"]["fields"]}
+    problems = _schema_problems(jsonschema.Draft4Validator(IMPORT_SCHEMA), descriptor)
+    if problems:
+        return problems
+    fields = {f.get("name") for f in descriptor["resources"][0]["schema"]["fields"] if isinstance(f, dict)}
     model = descriptor["model"]
-    sources = [m["source"] for m in model["measures"].values()]
-    sources += [a["source"] for d in model["dimensions"].values() for a in d["attributes"].values()]
-    return [f"model: source {s!r} is not a field of the resource" for s in sources if s not in fields]
+    named = [(f"model/measures/{k}/source", m["source"]) for k, m in model["measures"].items()]
+    for key, dimension in model["dimensions"].items():
+        if dimension["primaryKey"] not in dimension["attributes"]:
+            problems.append(
+                Problem(
+                    f"model/dimensions/{key}/primaryKey",
+                    f"„{dimension['primaryKey']}“ ist kein Attribut der Dimension",
+                    f"'{dimension['primaryKey']}' is not an attribute of the dimension",
+                )
+            )
+        named += [
+            (f"model/dimensions/{key}/attributes/{a}/source", v["source"])
+            for a, v in dimension["attributes"].items()
+        ]
+    problems += [
+        Problem(path, f"„{source}“ ist kein Feld der Ressource", f"'{source}' is not a field of the resource")
+        for path, source in named
+        if source not in fields
+    ]
+    return problems
 
 
 def descriptor_for(name: str, title: str) -> dict[str, Any]:
@@ -174,6 +214,7 @@ def descriptor_for(name: str, title: str) -> dict[str, Any]:
                 "path": RESOURCE,
                 "format": "csv",
                 "encoding": "utf-8",
+                "profile": "tabular-data-resource",
                 "schema": {"fields": [{"name": n, "type": t} for n, t in FIELDS]},
             }
         ],
@@ -241,15 +282,33 @@ def read_package(data: bytes) -> tuple[bytes, Mapping]:
         try:
             descriptor = json.loads(archive.read(DESCRIPTOR))
         except ValueError as exc:
-            raise ImportFileError(make_issue("bad_fdp", detail=f"{DESCRIPTOR}: {exc}")) from exc
-        problems = validate_descriptor(descriptor) if isinstance(descriptor, dict) else ["not an object"]
+            raise ImportFileError(
+                make_issue(
+                    "bad_fdp",
+                    detail_de=f"{DESCRIPTOR} ist kein gültiges JSON ({exc})",
+                    detail_en=f"{DESCRIPTOR} is not valid JSON ({exc})",
+                )
+            ) from exc
+        problems = validate_descriptor(descriptor)
         if problems:
-            raise ImportFileError(make_issue("bad_fdp", detail="; ".join(problems[:5])))
+            raise ImportFileError(
+                make_issue(
+                    "bad_fdp",
+                    detail_de="; ".join(str(p) for p in problems[:5]),
+                    detail_en="; ".join(p.text_en for p in problems[:5]),
+                )
+            )
         resource = descriptor["resources"][0]
         try:
             content = archive.read(resource["path"])
         except KeyError as exc:
-            raise ImportFileError(make_issue("bad_fdp", detail=f"missing {resource['path']}")) from exc
+            raise ImportFileError(
+                make_issue(
+                    "bad_fdp",
+                    detail_de=f"resources/0/path: die Datei „{resource['path']}“ fehlt im ZIP",
+                    detail_en=f"resources/0/path: the file '{resource['path']}' is missing from the ZIP",
+                )
+            ) from exc
     model = descriptor["model"]
     mapping = Mapping(layout=LONG, sign_convention=AS_IS_WITH_DIRECTION_COLUMN, decimal_convention="en")
     mapping.amount = next(iter(model["measures"].values()))["source"]
@@ -258,7 +317,7 @@ def read_package(data: bytes) -> tuple[bytes, Mapping]:
         primary = attributes[dimension["primaryKey"]]["source"]
         label = next((a["source"] for a in attributes.values() if a.get("labelfor")), None)
         kind = dimension.get("classificationType")
-        if dimension["dimensionType"] == "datetime":
+        if dimension.get("dimensionType") == "datetime":
             mapping.year = primary
         elif kind == "functional" or key == "functional-classification":
             mapping.product_code, mapping.product_name = primary, label

@@ -254,8 +254,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "then every number, year and word of the row fits.",
     ),
     "bad_fdp": (
-        "Das Fiscal Data Package ist ungültig: {detail}",
-        "The Fiscal Data Package is invalid: {detail}",
+        "Das Fiscal Data Package ist ungültig: {detail_de}",
+        "The Fiscal Data Package is invalid: {detail_en}",
     ),
     "column_report": (
         "Die Spalten der Datei und warum sie (nicht) zugeordnet wurden: {report_de}",

@@ -64,6 +64,7 @@ def test_ids_of_another_municipality_are_404_for_a_member(
     foreign = import_bytes(other_municipality, sample_csv()).version
     client.force_login(member_factory(municipality, Role.ADMIN))
     for url in (f"versionen/{foreign.pk}/quelle/", f"versionen/{foreign.pk}/loeschen/",
+                f"versionen/{foreign.pk}/standard-datensatz/", f"versionen/{foreign.pk}/fiscal-data-package/",
                 f"datensaetze/{foreign.dataset_id}/loeschen/"):  # fmt: skip
         assert client.get(URL + url).status_code == 404
     assert client.post(URL + f"versionen/{foreign.pk}/loeschen/").status_code == 404
