@@ -6,9 +6,11 @@ German number format in hover labels via the layout's ``separators``.
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from finance.explorer import PHASE_LABELS, ExplorerState
@@ -30,6 +32,38 @@ MILLION = 1_000_000
 
 def _f(value: Decimal | None) -> float:
     return float(value or 0)
+
+
+def money_ticks(values: list[float], suffix: str = " €", steps: int = 6) -> dict[str, Any]:
+    """Round axis ticks for money, as ``Spielraum.moneyTicks`` in static/js/app.js draws them in the browser:
+    about ``steps`` steps of 1, 2, 2.5 or 5 times a power of ten, labelled in millions ("50 Mio. €") once the
+    values reach a million, so that an axis never reads 50.000.000 €."""
+    finite = [v for v in values if isinstance(v, int | float) and math.isfinite(v)]
+    if not finite:
+        return {}
+    english = (get_language() or "de").startswith("en")
+    lo, hi = min(0.0, min(finite)), max(0.0, max(finite))
+    if hi == lo:
+        hi = lo + 1
+    raw = (hi - lo) / steps
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    lo, hi = math.floor(lo / step) * step, math.ceil(hi / step) * step
+    millions = max(abs(lo), abs(hi)) >= MILLION
+    tickvals, ticktext = [], []
+    count = round((hi - lo) / step)
+    for i in range(count + 1):
+        value = round((lo + i * step) / step) * step
+        tickvals.append(value)
+        shown = value / MILLION if millions and value else value
+        text = f"{shown:,.2f}".rstrip("0").rstrip(".")
+        if not english:
+            text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+        if millions and value:
+            text += " m" if english else " Mio."
+        ticktext.append(text + suffix)
+    return {"tickmode": "array", "tickvals": tickvals, "ticktext": ticktext,
+            "range": [lo - step / 4, hi + step / 4]}  # fmt: skip
 
 
 def years_figure(state: ExplorerState) -> dict[str, Any]:
@@ -213,7 +247,7 @@ def breakdown_figure(state: ExplorerState, limit: int = 20) -> dict[str, Any]:
         "barmode": "group",
         "height": max(320, 28 * len(rows) + 120),
         "margin": {"l": 260, "r": 20, "t": 40, "b": 50},
-        "xaxis": {"tickformat": ",.0f", "ticksuffix": " €", "automargin": True},
+        "xaxis": {**money_ticks([x for trace in data for x in trace["x"]]), "automargin": True},
         "yaxis": {"automargin": True},
     }
     return {"data": data, "layout": layout}

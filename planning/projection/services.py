@@ -165,14 +165,24 @@ def scenario_update(
 
 
 @transaction.atomic
-def scenario_measures_set(*, scenario: Scenario, measures: Sequence[Any]) -> Scenario:
-    """The set of measures the scenario includes; a changed set clears its stored projection."""
+def scenario_measures_set(*, scenario: Scenario, measures: Sequence[Any], actor=None) -> Scenario:
+    """The set of measures the scenario includes; a changed set clears its stored projection and writes an
+    audit entry (the measures' titles before and after)."""
     chosen = list(measures)
     if any(m.municipality_id != scenario.municipality_id for m in chosen):
         raise ProjectionError(_("Eine Maßnahme gehört nicht zu dieser Kommune."))
     if set(scenario.measures.values_list("pk", flat=True)) == {m.pk for m in chosen}:
         return scenario
     locked = Scenario.objects.select_for_update().get(pk=scenario.pk)
+    before = ", ".join(sorted(str(m.title) for m in locked.measures.all())) or None
+    after = ", ".join(sorted(str(m.title) for m in chosen)) or None
+    audit.record(
+        action="scenario.updated",
+        municipality=locked.municipality,
+        actor=actor,
+        target=locked,
+        changes={"measures": (before, after)},
+    )
     locked.measures.set(chosen)
     _clear_results(locked.pk)
     locked.revision += 1

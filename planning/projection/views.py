@@ -202,7 +202,7 @@ def scenario_measures(request, municipality, scenario_id: int):
         messages.error(request, str(services.ScenarioConflict(scenario)))
         return redirect(_detail_url(scenario))
     before = scenario.revision
-    scenario = services.scenario_measures_set(scenario=scenario, measures=chosen)
+    scenario = services.scenario_measures_set(scenario=scenario, measures=chosen, actor=request.user)
     job = (
         services.projection_start(scenario=scenario, user=request.user)
         if scenario.revision != before

@@ -363,7 +363,7 @@
     if (!el) {
       el = h("li", { class: "swot-card", "data-card-id": c.id, tabindex: "-1" }, [
         h("div", { class: "swot-card-top" }, [
-          h("span", { class: "swot-grip", "aria-hidden": "true", title: L.drag_hint, text: "⠿" }),
+          h("span", { class: "swot-grip", "aria-hidden": "true", text: "⠿" }),
           h("p", { class: "swot-text" }),
           h("button", { type: "button", class: "swot-menu-btn", "aria-haspopup": "menu", "aria-expanded": "false", text: "⋯" }),
         ]),

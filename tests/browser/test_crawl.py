@@ -108,6 +108,27 @@ def _cut_off(page) -> list[str]:
     return page.evaluate(CUT_OFF)
 
 
+# Help only on hover: a `title` shows only under a mouse pointer, never by keyboard or touch. A title passes
+# when its text is also the element's accessible name (aria-label of an icon button) or is written somewhere
+# in the page (a "?" <details> explanation, a legend: closed <details> count, scripts and styles do not).
+TITLE_ONLY = """() => {
+  const texts = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (!n.parentElement.closest("script, style, template")) texts.push(n.nodeValue);
+  }
+  const squash = (s) => s.replace(/\\s+/g, " ").trim();
+  const page = squash(texts.join(" "));
+  return [...document.body.querySelectorAll("[title]")].map((el) => squash(el.getAttribute("title")))
+    .filter((t, i, all) => t && !page.includes(t) && all.indexOf(t) === i)
+    .filter((t) => ![...document.body.querySelectorAll("[title]")].some((el) =>
+      squash(el.getAttribute("title")) === t && squash(el.getAttribute("aria-label") || "").includes(t)));
+}"""
+
+
+def _title_only(page) -> list[str]:
+    return page.evaluate(TITLE_ONLY)
+
+
 async def _check(page, url: str, language: str) -> list[str]:
     """Everything wrong with one page: load it at 1366 px, read its text, then look at it at both widths."""
     where = urlsplit(url).path
@@ -121,6 +142,8 @@ async def _check(page, url: str, language: str) -> list[str]:
     for pattern, what in INTERNAL:
         if found := pattern.search(text):
             problems.append(f"{where}: shows {what}: {found.group(0)!r}")
+    if hover := await page.evaluate(TITLE_ONLY):
+        problems.append(f"{where}: help only in a hover title: {', '.join(repr(t[:60]) for t in hover[:3])}")
     wrong_language = ENGLISH_IN_GERMAN if language == "de" else GERMAN_IN_ENGLISH
     if found := wrong_language.search(text):
         problems.append(f"{where}: {'English' if language == 'de' else 'German'} text {found.group(0)!r}")
@@ -249,4 +272,24 @@ def test_the_crawl_sees_content_cut_off_that_no_scrollbar_shows(browser):
     assert any(c.startswith("ul at -") for c in cut), cut
     assert not any(c.startswith("table") for c in cut), cut
     assert page.evaluate("() => document.querySelector('details').open") is False
+    context.close()
+
+
+def test_the_crawl_sees_help_that_only_a_mouse_pointer_shows(browser):
+    # Given a page with a formula only in a column header's title, a reason in a "?" explanation that repeats
+    # its title, and an icon button named by its aria-label
+    context = browser.new_context(viewport={"width": 390, "height": 600})
+    page = context.new_page()
+    page.set_content(
+        "<table><tr><th title='Eigenkapital / Bilanzsumme'>EK-Quote</th>"
+        "<td title='kein Vorjahr'>– <details><summary>?</summary>kein Vorjahr</details></td></tr></table>"
+        "<button title='Umbenennen' aria-label='Umbenennen: Cluster A'>✎</button>"
+        "<script>const x = 'Eigenkapital / Bilanzsumme';</script>"
+    )
+
+    # When the crawl looks for help only in a title
+    found = _title_only(page)
+
+    # Then it finds the formula (the script does not count as written in the page), not the others
+    assert found == ["Eigenkapital / Bilanzsumme"]
     context.close()

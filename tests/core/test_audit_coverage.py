@@ -179,3 +179,42 @@ def test_an_unchanged_phase_or_status_writes_no_entry(municipality, facilitator,
     version = import_bytes(municipality, sample_csv(), user=treasurer).version
     finance_services.version_set_status(version=version, status="draft", actor=treasurer)
     assert not AuditEntry.objects.filter(action__in=["board.phase_changed", "budget.status_changed"]).exists()
+
+
+def test_changing_a_scenarios_measures_in_the_browser_is_logged(
+    client, api_client, municipality, admin, planner, outsider
+):
+    from planning.measures import services as measure_services
+    from planning.projection import services as projection_services
+    from tests.planning.factories import FOUR_BANDS, budget_version, population_variant
+
+    # Given a scenario without measures and two measures of the municipality
+    version = budget_version(municipality, [("01.01.01", "5011", 2025, "plan", "100.00")])
+    series = population_variant(municipality, [2025, 2026], [[1, 1, 1, 1], [1, 1, 1, 1]], bands=FOUR_BANDS)
+    scenario = projection_services.scenario_create(
+        municipality=municipality, name="Basis", budget_version=version, population=series, actor=planner
+    )
+    centre = measure_services.measure_create(municipality=municipality, title="Soziokulturelles Zentrum")
+    fees = measure_services.measure_create(municipality=municipality, title="Gebühren")
+    kwargs = {"slug": municipality.slug, "scenario_id": scenario.pk}
+    url = reverse("planning:scenario-measures", kwargs=kwargs)
+
+    # When the planner includes both in the browser
+    client.force_login(planner)
+    client.post(url, {"measure": [centre.pk, fees.pk], "revision": scenario.revision})
+
+    # Then the change is logged with the measures before and after, for this municipality's admins only
+    entry = assert_logged(
+        "scenario.updated", "Szenario geändert", author="plan", municipality=municipality, admin=admin,
+        outsider=outsider, client=client, api_client=api_client,
+        changes={"measures": [None, "Gebühren, Soziokulturelles Zentrum"]},
+    )  # fmt: skip
+    assert entry.target_label == "Basis"
+    client.force_login(admin)
+    page = client.get(reverse("audit-log", kwargs={"slug": municipality.slug})).content.decode()
+    assert "Maßnahmen: Gebühren, Soziokulturelles Zentrum" in page
+
+    # and posting the same set again writes no second entry
+    client.force_login(planner)
+    client.post(url, {"measure": [centre.pk, fees.pk]})
+    assert AuditEntry.objects.filter(action="scenario.updated", target_id=str(scenario.pk)).count() == 1
