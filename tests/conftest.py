@@ -229,14 +229,20 @@ def worker(settings, tmp_path):
                "--without-heartbeat"]  # fmt: skip
     with open(tmp_path / "worker.log", "w") as log:
         proc = subprocess.Popen(
-            command, cwd=Path(__file__).resolve().parents[1], env=env, stdout=log, stderr=subprocess.STDOUT
+            command,
+            cwd=Path(__file__).resolve().parents[1],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: the prefork child ends with it
         )
         yield proc
         proc.send_signal(signal.SIGTERM)
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)  # the group: an orphaned child would keep its connection
+            proc.wait()
     app.conf.task_default_queue = "celery"
 
 
