@@ -93,6 +93,22 @@ def _detach_playwright_loop(request):
 
 
 @pytest.fixture(autouse=True)
+def _release_shared_sync_thread():
+    """An async test's ``sync_to_async(...)`` database calls run in asgiref's one process-wide thread
+    (``SyncToAsync.single_thread_executor``), which nothing else ever tells to give its connection back:
+    it stayed lent out of the pool, and open on the test database, to the end of the session, so the test
+    database could not be dropped. That thread returns it after every test."""
+    yield
+    from asgiref.sync import SyncToAsync
+
+    executor = SyncToAsync.single_thread_executor
+    if executor._threads:  # the thread exists only once a test has used it
+        from core.db import connections_release
+
+        executor.submit(connections_release).result(timeout=10)
+
+
+@pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     """Jobs run at once inside tests, unless a test asks for a real worker; stored files (uploads,
     source copies, exports) go to the test's own folder, never into the checkout's var/."""
@@ -213,14 +229,20 @@ def worker(settings, tmp_path):
                "--without-heartbeat"]  # fmt: skip
     with open(tmp_path / "worker.log", "w") as log:
         proc = subprocess.Popen(
-            command, cwd=Path(__file__).resolve().parents[1], env=env, stdout=log, stderr=subprocess.STDOUT
+            command,
+            cwd=Path(__file__).resolve().parents[1],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: the prefork child ends with it
         )
         yield proc
         proc.send_signal(signal.SIGTERM)
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)  # the group: an orphaned child would keep its connection
+            proc.wait()
     app.conf.task_default_queue = "celery"
 
 
@@ -295,3 +317,49 @@ def asgi_live_server(django_db_setup, django_db_blocker):
 
         reactor.callFromThread(reactor.stop)
         thread.join(5)
+
+
+# --- Foreign sessions on the test database at session end ---------------------------------------------
+def _test_database_sessions(connection, name: str) -> list[tuple]:
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, client_port, backend_start, state, left(query, 200)"
+            " FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name],
+        )
+        return cursor.fetchall()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, checked before it is dropped: once this thread's connection and the
+    pool's idle ones are closed, no other session may remain on PostgreSQL's test database (a connection
+    another thread never returned, a worker or server process still running), or the drop fails with "is
+    being accessed by other users" and only a warning says so. Each one is reported and ended (so the
+    database is dropped anyway); in CI the run fails, elsewhere it is a warning."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    name = connection.settings_dict["NAME"]
+    with django_db_blocker.unblock():
+        connection.close()
+        connection.close_pool()  # what Django does before the drop: the pool's idle connections close
+        deadline = time.monotonic() + 5  # a process that has just ended may keep its backend a moment
+        while (foreign := _test_database_sessions(connection, name)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if not foreign:
+            return
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM unnest(%s::int[]) AS pid", [[r[0] for r in foreign]]
+            )
+    lines = [f"{len(foreign)} other session(s) still on the test database {name} at session end:"]
+    lines += [f"  pid={row[0]} app={row[1]!r} client_port={row[2]} since={row[3]:%H:%M:%S} state={row[4]} "
+              f"last query: {row[5]}" for row in foreign]  # fmt: skip
+    if IN_CI:
+        pytest.fail("\n".join(lines), pytrace=False)
+    import warnings
+
+    warnings.warn("\n".join(lines), pytest.PytestWarning, stacklevel=1)
