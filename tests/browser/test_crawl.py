@@ -185,7 +185,8 @@ async def crawl(
         errors.clear()
         async with slots:  # a few pages at a time: the machine has two cores
             found = await _check(page, url, language)
-            links = await page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+            # links marked as downloads are files, not pages
+            links = await page.eval_on_selector_all("a[href]:not([download])", "els => els.map(e => e.href)")
         visited += 1
         problems += found + [f"{urlsplit(url).path}: console error: {e[:160]}" for e in errors]
         for href in links:
