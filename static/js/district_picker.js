@@ -40,7 +40,7 @@
     marker: { line: { color: "#0b5cad", width: 1 } }, hovertemplate: "%{text}<extra></extra>",
   };
   const labels = {
-    type: "scattergeo", mode: "text", hoverinfo: "skip", textfont: { size: 10, color: "#1b1b1b" },
+    type: "scattergeo", mode: "text", hoverinfo: "skip", textfont: { size: 10, color: "#1b1b1b", shadow: "auto" },
     lon: geojson.features.map(function (f) { return f.properties.lon; }),
     lat: geojson.features.map(function (f) { return f.properties.lat; }), text: names,
   };

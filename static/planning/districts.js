@@ -58,7 +58,7 @@
     return {
       type: "scattergeo", mode: "text", lon: points.map(function (r) { return r.lon; }),
       lat: points.map(function (r) { return r.lat; }), text: points.map(function (r) { return r.name; }),
-      textfont: { size: 11, color: "#1b1b1b" }, hoverinfo: "skip",
+      textfont: { size: 11, color: "#1b1b1b", shadow: "auto" }, hoverinfo: "skip",  // a halo keeps names readable on dark fills
     };
   }
 
