@@ -61,12 +61,14 @@ def _capabilities(*, active: bool, superuser: bool, role: str | None) -> frozens
 
 def capabilities_of(user, municipality: Municipality) -> frozenset[Capability]:
     """What the user may do in the municipality; superusers (installation admins) may do everything."""
-    if not user.is_authenticated or not user.is_active:
+    if not user.is_authenticated:
         return frozenset()
-    if user.is_superuser:
-        return frozenset(Capability)
-    membership = membership_of(user, municipality)
-    return _capabilities(active=True, superuser=False, role=membership.role if membership else None)
+    # no membership query where the rule does not need the role
+    needs_role = user.is_active and not user.is_superuser
+    membership = membership_of(user, municipality) if needs_role else None
+    return _capabilities(
+        active=user.is_active, superuser=user.is_superuser, role=membership.role if membership else None
+    )
 
 
 def capabilities_now(user_id: int, municipality_id: int) -> frozenset[Capability]:
