@@ -86,7 +86,9 @@ def measure_edit(request, municipality, measure_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.measure_update(
-                measure=measure, expected_revision=form.cleaned_data.get("revision"), actor=request.user,
+                measure=measure,
+                expected_revision=form.cleaned_data.get("revision"),
+                actor=request.user,
                 **form.service_values(),
             )
         except services.MeasureConflict as exc:
@@ -174,15 +176,13 @@ def measure_delete(request, municipality, measure_id: int):
 @require_POST
 def effect_add(request, municipality, measure_id: int):
     measure = _measure(municipality, measure_id)
-    form = EffectForm(request.POST)
-    if form.is_valid():
-        try:
-            services.effect_add(measure=measure, **form.cleaned_data)
-        except services.MeasureError as exc:
-            messages.error(request, str(exc))
-    else:
-        messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
-    return redirect("planning:measure-detail", slug=municipality.slug, measure_id=measure.pk)
+    return _submit(
+        request,
+        municipality,
+        measure,
+        EffectForm(request.POST),
+        lambda d: services.effect_add(measure=measure, **d),
+    )
 
 
 @municipality_required(PLAN)
@@ -197,15 +197,13 @@ def effect_delete(request, municipality, measure_id: int, effect_id: int):
 @require_POST
 def indicator_add(request, municipality, measure_id: int):
     measure = _measure(municipality, measure_id)
-    form = IndicatorForm(request.POST)
-    if form.is_valid():
-        try:
-            services.indicator_create(measure=measure, **form.cleaned_data)
-        except services.MeasureError as exc:
-            messages.error(request, str(exc))
-    else:
-        messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
-    return redirect("planning:measure-detail", slug=municipality.slug, measure_id=measure.pk)
+    return _submit(
+        request,
+        municipality,
+        measure,
+        IndicatorForm(request.POST),
+        lambda d: services.indicator_create(measure=measure, **d),
+    )
 
 
 @municipality_required(PLAN)
@@ -213,16 +211,27 @@ def indicator_add(request, municipality, measure_id: int):
 def actual_add(request, municipality, measure_id: int, indicator_id: int):
     measure = _measure(municipality, measure_id)
     indicator = get_object_or_404(MeasureIndicator, pk=indicator_id, measure=measure)
-    form = ActualForm(request.POST)
-    if form.is_valid():
-        services.indicator_actual_set(
-            indicator=indicator,
-            day=form.cleaned_data["date"],
-            value=form.cleaned_data["value"],
-            note=form.cleaned_data["note"],
-        )
-    else:
+    return _submit(
+        request,
+        municipality,
+        measure,
+        ActualForm(request.POST),
+        lambda d: services.indicator_actual_set(
+            indicator=indicator, day=d["date"], value=d["value"], note=d["note"]
+        ),
+    )
+
+
+def _submit(request, municipality, measure, form, save):
+    """A small form of the measure page: validate, let ``save`` call the service, report the form's
+    errors or the service's refusal, and go back to the measure."""
+    if not form.is_valid():
         messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    else:
+        try:
+            save(form.cleaned_data)
+        except services.MeasureError as exc:
+            messages.error(request, str(exc))
     return redirect("planning:measure-detail", slug=municipality.slug, measure_id=measure.pk)
 
 
