@@ -17,6 +17,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.revisions import RevisionedUpdateMixin
 from core.permissions import Capability, MunicipalityScoped, can, capabilities_of
 from stakeholders import selectors, services
 from stakeholders.api.serializers import (
@@ -71,8 +72,10 @@ class _Scoped(MunicipalityScoped):
     partial_update=extend_schema(parameters=[SLUG], responses={**_CONFLICT, 200: StakeholderSerializer}),
 )
 @extend_schema(parameters=[SLUG])
-class StakeholderViewSet(_Scoped, viewsets.ModelViewSet):
+class StakeholderViewSet(RevisionedUpdateMixin, _Scoped, viewsets.ModelViewSet):
     """Organisations and persons of the registry; search and filters as query parameters."""
+
+    conflict_error = services.StakeholderConflict
 
     serializer_class = StakeholderSerializer
 
@@ -99,13 +102,6 @@ class StakeholderViewSet(_Scoped, viewsets.ModelViewSet):
             )
         except DjangoValidationError as exc:
             raise _invalid(exc) from exc
-
-    def update(self, request, *args, **kwargs):
-        try:
-            return super().update(request, *args, **kwargs)
-        except services.StakeholderConflict as exc:
-            body = {"detail": str(exc), "current_revision": exc.current.revision}
-            return Response(body, status=status.HTTP_409_CONFLICT)
 
     def perform_update(self, serializer):
         values = dict(serializer.validated_data)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import generics, status
+from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.revisions import RevisionedUpdateMixin
 from core.permissions import Capability, MunicipalityScoped
 from planning.measures import selectors as sel
 from planning.measures import services
@@ -60,17 +61,12 @@ _CONFLICT = {409: OpenApiTypes.OBJECT}
     put=extend_schema(responses={**_CONFLICT, 200: PlanningMeasureSerializer}),
     patch=extend_schema(responses={**_CONFLICT, 200: PlanningMeasureSerializer}),
 )
-class MeasureDetailView(_MeasureView, generics.RetrieveUpdateDestroyAPIView):
+class MeasureDetailView(RevisionedUpdateMixin, _MeasureView, generics.RetrieveUpdateDestroyAPIView):
     """One measure; PATCH changes it (status too), DELETE removes it."""
 
-    lookup_url_kwarg = "measure_id"
+    conflict_error = services.MeasureConflict
 
-    def update(self, request, *args, **kwargs):
-        try:
-            return super().update(request, *args, **kwargs)
-        except services.MeasureConflict as exc:
-            body = {"detail": str(exc), "current_revision": exc.current.revision}
-            return Response(body, status=status.HTTP_409_CONFLICT)
+    lookup_url_kwarg = "measure_id"
 
     def perform_update(self, serializer):
         values = dict(serializer.validated_data)

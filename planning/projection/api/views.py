@@ -18,6 +18,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.revisions import RevisionedUpdateMixin
 from core.api.serializers import JobSerializer
 from core.permissions import Capability, MunicipalityScoped
 from planning.models import Scenario
@@ -74,17 +75,12 @@ _CONFLICT = {409: OpenApiTypes.OBJECT}  # {"detail": ..., "current_revision": n}
     put=extend_schema(responses={**_CONFLICT, 200: ScenarioSerializer}),
     patch=extend_schema(responses={**_CONFLICT, 200: ScenarioSerializer}),
 )
-class ScenarioDetailView(_ScenarioView, generics.RetrieveUpdateDestroyAPIView):
+class ScenarioDetailView(RevisionedUpdateMixin, _ScenarioView, generics.RetrieveUpdateDestroyAPIView):
     """One scenario; PATCH changes settings (stored results are removed), DELETE removes it."""
 
-    lookup_url_kwarg = "scenario_id"
+    conflict_error = services.ScenarioConflict
 
-    def update(self, request, *args, **kwargs):
-        try:
-            return super().update(request, *args, **kwargs)
-        except services.ScenarioConflict as exc:
-            body = {"detail": str(exc), "current_revision": exc.current.revision}
-            return Response(body, status=status.HTTP_409_CONFLICT)
+    lookup_url_kwarg = "scenario_id"
 
     def perform_update(self, serializer):
         values = dict(serializer.validated_data)
